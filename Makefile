@@ -1,0 +1,39 @@
+# Two commands for a newcomer: `make run` and `make test`. Both install what is missing.
+VENV     ?= .venv
+PYTHON   ?= python3
+PORT     ?= 5000
+WORKERS  ?= 2
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.installed-stamp
+
+.PHONY: run test system venv lint templates bench clean
+
+system:
+	@scripts/setup-system.sh $(SYSTEM_EXTRA)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+venv: $(STAMP)
+
+run: system venv
+	mkdir -p instance
+	$(BIN)/flask --app wsgi init-db
+	GONGWEN_LOCAL=1 $(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
+	    --access-logfile - wsgi:app
+
+test: system venv
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check service tests scripts wsgi.py
+	$(BIN)/mypy
+
+templates: venv
+	$(BIN)/python scripts/build_docx_templates.py
+
+clean:
+	rm -rf $(VENV) var/cache instance/*.sqlite3

@@ -1,0 +1,223 @@
+"""JSON API, version 1 (SPEC.md "HTTP interface"): thin wrappers around service.issuing."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime
+from urllib.parse import quote
+
+from flask import Blueprint, Response, jsonify, request, send_file, url_for
+from pydantic import BaseModel, Field
+
+from service import issuing
+from service.db import get_register
+from service.errors import ServiceError
+from service.kinds import KINDS
+from service.register import IdempotencyConflict, Record
+from service.render import MEDIA_TYPES
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+FORMAT = "any(docx, pdf):fmt"
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+class Links(BaseModel):
+    """Download links of an issued document."""
+
+    docx: str
+    pdf: str
+
+
+class Issued(BaseModel):
+    """An issued document (the answer to an issue request and a row of the register)."""
+
+    id: str
+    kind: str
+    number: int | None = Field(description="the serial, or null for kinds that are not numbered")
+    number_text: str | None = Field(description="the printed number, e.g. （煤）移〔2022〕1号")
+    label: str
+    year: int
+    issued_at: datetime
+    issued_by: str | None
+    sha256: dict[str, str]
+    links: Links
+
+
+class DocumentList(BaseModel):
+    """A page of the register, newest first."""
+
+    documents: list[Issued]
+    total: int
+    limit: int
+    offset: int
+
+
+class KindInfo(BaseModel):
+    """One document kind."""
+
+    kind: str
+    name: str
+    description: str
+    numbered: bool
+    links: dict[str, str]
+
+
+class KindList(BaseModel):
+    """The document kinds this service renders."""
+
+    kinds: list[KindInfo]
+
+
+class FieldError(BaseModel):
+    """What is wrong with one field."""
+
+    path: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: a stable code, a Chinese message and per-field details."""
+
+    error: str
+    message: str
+    fields: list[FieldError]
+
+
+def _issued(record: Record) -> Issued:
+    return Issued(
+        id=record.id, kind=record.kind, number=record.serial, number_text=record.number_text,
+        label=record.label, year=record.year, issued_at=record.issued_at,
+        issued_by=record.issued_by, sha256={f: sha for f, (sha, _) in record.files.items()},
+        links=Links(**{f: url_for("api.download", doc_id=record.id, fmt=f) for f in MEDIA_TYPES}),
+    )
+
+
+def _send(content: bytes, fmt: str, name: str, fallback: str, *, inline: bool = False,
+          etag: str | None = None) -> Response:
+    """Send a file with its Chinese name (RFC 6266 filename*) and a readable ASCII fallback."""
+    response = send_file(io.BytesIO(content), mimetype=MEDIA_TYPES[fmt], etag=etag or False,
+                         conditional=etag is not None, max_age=0)
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = (
+        f'{disposition}; filename="{fallback}.{fmt}"; filename*=UTF-8\'\'{quote(name)}'
+    )
+    return response
+
+
+def _json_body() -> bytes:
+    if not (request.mimetype == "application/json" or request.mimetype.endswith("+json")):
+        raise ServiceError(415, "unsupported_media_type",
+                           "请求内容应为JSON（Content-Type: application/json）")
+    return request.get_data(cache=False)
+
+
+@bp.get("/kinds")
+def kinds() -> Response:
+    """The document kinds with their Chinese names and schema links."""
+    items = [
+        KindInfo(
+            kind=k.name, name=k.title, description=k.description,
+            numbered=k.numbered,
+            links={
+                "schema": url_for("api.schema", kind=k.name),
+                "issue": url_for("api.issue", kind=k.name),
+                "preview_pdf": url_for("api.preview", kind=k.name, fmt="pdf"),
+                "preview_docx": url_for("api.preview", kind=k.name, fmt="docx"),
+            },
+        )
+        for k in KINDS.values()
+    ]
+    return jsonify(KindList(kinds=items).model_dump(mode="json"))
+
+
+
+@bp.get("/kinds/<kind>/schema")
+def schema(kind: str) -> Response:
+    """The JSON Schema of a kind's payload."""
+    return jsonify(issuing.get_kind(kind).model.model_json_schema())
+
+
+@bp.post(f"/render/<kind>.<{FORMAT}>")
+def preview(kind: str, fmt: str) -> Response:
+    """A draft of the document: no number taken, nothing stored."""
+    content, name = issuing.preview(kind, _json_body(), fmt)  # type: ignore[arg-type]
+    response = _send(content, fmt, name, f"draft-{kind}", inline=fmt == "pdf")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Draft"] = "true"
+    return response
+
+
+@bp.post("/documents/<kind>")
+def issue(kind: str) -> tuple[Response, int, dict[str, str]]:
+    """Issue a document: validate, number, render both formats and store."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not _KEY.match(key):
+        raise ServiceError(400, "bad_idempotency_key", "Idempotency-Key应为1至255个可见ASCII字符")
+    body = _json_body()
+    try:
+        record = issuing.issue(get_register(), kind, body, idempotency_key=key)
+    except IdempotencyConflict:
+        raise ServiceError(409, "idempotency_conflict",
+                           "该Idempotency-Key已用于另一份不同内容的文书") from None
+    headers = {"Location": url_for("api.document", doc_id=record.id)}
+    if record.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return jsonify(_issued(record).model_dump(mode="json")), 201, headers
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id: str) -> Response:
+    """The register entry of one issued document."""
+    record = get_register().get(doc_id)
+    if record is None:
+        raise ServiceError(404, "not_found", "没有这份文书")
+    return jsonify(_issued(record).model_dump(mode="json"))
+
+
+@bp.get(f"/documents/<doc_id>.<{FORMAT}>")
+def download(doc_id: str, fmt: str) -> Response:
+    """The stored file of an issued document, byte-identical on every download."""
+    register = get_register()
+    found = register.content(doc_id, fmt)
+    record = register.get(doc_id) if found else None
+    if found is None or record is None:
+        raise ServiceError(404, "not_found", "没有这份文书")
+    content, sha = found
+    kind = KINDS[record.kind]
+    name = issuing.file_name(kind, record.number_text, record.label, fmt)
+    fallback = f"{record.kind}-{record.year}-{record.serial or record.id}"
+    return _send(content, fmt, name, fallback, etag=sha)
+
+
+def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ServiceError(422, "invalid", f"参数{name}应为{low}至{high}之间的整数",
+                           [{"path": name, "message": f"应为{low}至{high}之间的整数"}])
+    return int(raw)
+
+
+@bp.get("/documents")
+def register_list() -> Response:
+    """The register: issued documents, newest first, filtered by kind, year and text."""
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in KINDS:
+        raise ServiceError(422, "invalid", f"没有“{kind}”这种文书",
+                           [{"path": "kind", "message": "应为" + "、".join(KINDS)}])
+    year = _int_arg("year", None, 1949, 9999)
+    limit = _int_arg("limit", 50, 1, 200) or 50
+    offset = _int_arg("offset", 0, 0, 10**9) or 0
+    q = (request.args.get("q") or "").strip()[:200] or None
+    records, total = get_register().find(kind=kind, year=year, q=q, limit=limit, offset=offset)
+    page = DocumentList(documents=[_issued(r) for r in records], total=total, limit=limit,
+                        offset=offset)
+    return jsonify(page.model_dump(mode="json"))
+
+
+def response_models() -> dict[str, type[BaseModel]]:
+    """The models of the API's JSON answers, for the OpenAPI document."""
+    return {"Issued": Issued, "DocumentList": DocumentList, "KindList": KindList,
+            "ErrorBody": ErrorBody}

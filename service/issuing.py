@@ -1,0 +1,78 @@
+"""The one use case every entry point shares: validate → number → render → store."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from service.errors import ServiceError, invalid
+from service.kinds import KINDS, Kind
+from service.register import Record, Register
+from service.render import FORMATS, Format, render
+
+
+def get_kind(name: str) -> Kind:
+    """The kind called `name`, or a 404 ServiceError listing the known ones."""
+    kind = KINDS.get(name)
+    if kind is None:
+        known = "、".join(KINDS)
+        raise ServiceError(404, "unknown_kind", f"没有“{name}”这种文书，可用的有：{known}")
+    return kind
+
+
+def validate(kind: Kind, payload: bytes | str | dict[str, Any]) -> BaseModel:
+    """Validate a JSON payload (text or already parsed) against the kind's model."""
+    raw = payload if isinstance(payload, bytes | str) else json.dumps(payload, ensure_ascii=False)
+    try:
+        return kind.model.model_validate_json(raw)
+    except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise ServiceError(400, "bad_json", "请求内容不是有效的JSON") from None
+        raise invalid(kind.model, exc) from None
+
+
+def file_name(kind: Kind, number_text: str | None, label: str, fmt: str) -> str:
+    """The Chinese download name: `（煤）移〔2022〕1号-交办（移送）书.pdf`."""
+    stem = f"{number_text}-{kind.short}" if number_text else f"{label[:40]}-{kind.short}"
+    stem = "".join(c for c in stem if c.isprintable() and c not in '/\\:*?"<>|')
+    return f"{stem}.{fmt}"
+
+
+def preview(
+    kind_name: str, payload: bytes | str | dict[str, Any], fmt: Format
+) -> tuple[bytes, str]:
+    """Render a draft: no number taken, nothing stored. Returns (bytes, file name)."""
+    kind = get_kind(kind_name)
+    doc = validate(kind, payload)
+    content = render(kind.name, kind.build(doc, None), fmt)
+    return content, f"草稿-{kind.short}.{fmt}"
+
+
+def issue(
+    register: Register,
+    kind_name: str,
+    payload: bytes | str | dict[str, Any],
+    *,
+    idempotency_key: str | None = None,
+    issued_by: str | None = None,
+) -> Record:
+    """Issue a document: validate, take its number, render every format and store it."""
+    kind = get_kind(kind_name)
+    doc = validate(kind, payload)
+
+    def render_all(serial: int | None) -> dict[str, bytes]:
+        context = kind.build(doc, serial)
+        return {fmt: render(kind.name, context, fmt) for fmt in FORMATS}
+
+    return register.issue(
+        kind=kind.name,
+        series=kind.series(doc),
+        year=kind.dated(doc).year,
+        label=kind.label(doc),
+        data=doc.model_dump(mode="json"),
+        render=render_all,
+        idempotency_key=idempotency_key,
+        issued_by=issued_by,
+    )

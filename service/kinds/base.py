@@ -1,0 +1,89 @@
+"""Building blocks shared by the kinds' models: strict base model, text, dates, persons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from service.text import clean
+
+# Generous limits: a 10,000-character allegation must print, but a client cannot post
+# megabytes into one field unnoticed.
+LONG_TEXT = 20_000
+SHORT_TEXT = 500
+MAX_ITEMS = 200
+
+
+def _cleaned(value: str) -> str:
+    return clean(value).strip()
+
+
+def _nonblank(value: str) -> str:
+    if not value:
+        from pydantic_core import PydanticCustomError
+
+        raise PydanticCustomError("blank", "不能为空")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(max_length=LONG_TEXT),
+    AfterValidator(_cleaned),
+    AfterValidator(_nonblank),
+]
+ShortText = Annotated[
+    str,
+    StringConstraints(max_length=SHORT_TEXT),
+    AfterValidator(_cleaned),
+    AfterValidator(_nonblank),
+]
+Day = Annotated[date, Field(strict=True, json_schema_extra={"format": "date"})]
+
+
+class Strict(BaseModel):
+    """Base of every payload model: unknown keys are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
+
+
+class Person(Strict):
+    """A contact person printed as `姓名  联系方式：电话`."""
+
+    model_config = ConfigDict(title="Person")
+
+    name: ShortText = Field(title="姓名", max_length=50)
+    phone: ShortText | None = Field(default=None, title="联系方式", max_length=50)
+
+
+@dataclass(frozen=True)
+class Series:
+    """A numbering sequence: serials run per (key, year) and print through `pattern`."""
+
+    key: str
+    year: int
+    pattern: str  # contains "{serial}"
+
+    def text(self, serial: int | None) -> str:
+        """The printed number; a draft (no serial yet) leaves the serial blank."""
+        return self.pattern.format(serial="\u3000" if serial is None else serial)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Everything the service needs to know about one document kind."""
+
+    name: str  # URL and file stem: templates/docx/<name>.docx, templates/html/<name>.html
+    title: str  # full Chinese name, shown in listings
+    short: str  # short Chinese name used in download file names
+    description: str
+    model: type[BaseModel]
+    build: Callable[[Any, int | None], dict[str, Any]]  # (document, serial) -> context
+    series: Callable[[Any], Series | None]  # the numbering series, or None if not numbered
+    dated: Callable[[Any], date]  # the date whose year files the document in the register
+    label: Callable[[Any], str]  # one line that identifies the document in the register
+    numbered: bool = False  # True when issuing assigns a serial (series never None)

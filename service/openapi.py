@@ -1,0 +1,123 @@
+"""`/openapi.json` (OpenAPI 3.1, built from the pydantic models) and `/docs` to read it."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from service.api import response_models
+from service.kinds import KINDS
+from service.render import MEDIA_TYPES
+
+bp = Blueprint("openapi", __name__)
+ERR = {"$ref": "#/components/schemas/ErrorBody"}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ERR}}}
+
+
+def _binary(fmt: str) -> dict[str, Any]:
+    return {"description": f"the {fmt.upper()} file",
+            "content": {MEDIA_TYPES[fmt]: {"schema": {"type": "string", "format": "binary"}}}}
+
+
+def _json(ref: str, description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+CLIENT_ERRORS = {
+    "400": _error("malformed JSON"),
+    "413": _error("request body too large"),
+    "415": _error("body is not JSON"),
+    "422": _error("invalid data; `fields` names each wrong field"),
+}
+
+
+@lru_cache(maxsize=1)
+def document() -> dict[str, Any]:
+    """The OpenAPI 3.1 document of API version 1."""
+    models: list[tuple[type[BaseModel], Any]] = [(k.model, "validation") for k in KINDS.values()]
+    models += [(m, "serialization") for m in response_models().values()]
+    refs, defs = models_json_schema(models, ref_template="#/components/schemas/{model}")
+    ref = {model: refs[(model, mode)]["$ref"] for model, mode in models}
+    resp = response_models()
+    paths: dict[str, Any] = {
+        "/api/v1/kinds": {"get": {
+            "operationId": "listKinds", "summary": "文书种类",
+            "responses": {"200": _json(ref[resp["KindList"]], "the kinds")}}},
+        "/api/v1/kinds/{kind}/schema": {"get": {
+            "operationId": "kindSchema", "summary": "某种文书的JSON Schema",
+            "parameters": [{"name": "kind", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": list(KINDS)}}],
+            "responses": {"200": {"description": "JSON Schema", "content": {
+                "application/json": {"schema": {"type": "object"}}}},
+                "404": _error("unknown kind")}}},
+        "/api/v1/documents": {"get": {
+            "operationId": "listDocuments", "summary": "登记簿：已签发文书，新的在前",
+            "parameters": [
+                {"name": "kind", "in": "query", "schema": {"type": "string", "enum": list(KINDS)}},
+                {"name": "year", "in": "query",
+                 "schema": {"type": "integer", "minimum": 1949, "maximum": 9999}},
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                {"name": "limit", "in": "query",
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+            ],
+            "responses": {"200": _json(ref[resp["DocumentList"]], "a page of the register"),
+                          "422": _error("bad query parameter")}}},
+        "/api/v1/documents/{id}": {"get": {
+            "operationId": "getDocument", "summary": "一份已签发文书的登记信息",
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _json(ref[resp["Issued"]], "the register entry"),
+                          "404": _error("no such document")}}},
+    }
+    for fmt in MEDIA_TYPES:
+        paths[f"/api/v1/documents/{{id}}.{fmt}"] = {"get": {
+            "operationId": f"download{fmt.title()}", "summary": f"下载已签发文书（{fmt}）",
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _binary(fmt), "404": _error("no such document")}}}
+    for kind in KINDS.values():
+        body = {"required": True,
+                "content": {"application/json": {"schema": {"$ref": ref[kind.model]}}}}
+        op = kind.name.replace("-", "_")
+        paths[f"/api/v1/documents/{kind.name}"] = {"post": {
+            "operationId": f"issue_{op}", "summary": f"签发{kind.title}",
+            "description": kind.description, "requestBody": body,
+            "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {
+                "type": "string", "pattern": "^[\\x21-\\x7e]{1,255}$"}}],
+            "responses": {"201": _json(ref[resp["Issued"]], "issued"),
+                          "409": _error("Idempotency-Key reused with other data"),
+                          **CLIENT_ERRORS}}}
+        for fmt in MEDIA_TYPES:
+            paths[f"/api/v1/render/{kind.name}.{fmt}"] = {"post": {
+                "operationId": f"preview_{op}_{fmt}",
+                "summary": f"预览{kind.title}（草稿，不编号）",
+                "requestBody": body,
+                "responses": {"200": _binary(fmt), **CLIENT_ERRORS}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "安全生产专项行动文书服务 API", "version": "1",
+                 "description": "交办（移送）书等公文的编号、生成（DOCX/PDF）与登记。"},
+        "paths": paths,
+        "components": {"schemas": defs.get("$defs", {})},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Response:
+    """The OpenAPI document."""
+    return jsonify(document())
+
+
+@bp.get("/docs")
+def docs() -> str:
+    """A page to read the API description, without any script."""
+    return render_template("docs.html", api=document(), kinds=KINDS)

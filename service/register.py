@@ -1,0 +1,293 @@
+"""The register: numbering and storage of issued documents, in one SQL database.
+
+A serial is taken and the document stored in one transaction, so a number exists only
+together with its files: if rendering fails the transaction rolls back and the serial is
+free again, which keeps every series gapless. SQLite takes the write lock up front
+(BEGIN IMMEDIATE); other databases lock the counter row with an upsert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from service.kinds.base import Series
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the register's tables."""
+
+
+class Counter(Base):
+    """The last serial used in one (series, year)."""
+
+    __tablename__ = "counters"
+    series: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class Document(Base):
+    """One issued document: its input, number and who issued it when."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("series", "year", "serial"),)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    series: Mapped[str | None] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    serial: Mapped[int | None] = mapped_column(Integer)
+    number_text: Mapped[str | None] = mapped_column(String(120))
+    label: Mapped[str] = mapped_column(Text)
+    data: Mapped[str] = mapped_column(Text)  # the validated input as JSON text
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    issued_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class File(Base):
+    """The bytes of one rendered format of a document, with their SHA-256."""
+
+    __tablename__ = "files"
+    document_seq: Mapped[int] = mapped_column(ForeignKey("documents.seq"), primary_key=True)
+    format: Mapped[str] = mapped_column(String(8), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+@dataclass(frozen=True)
+class Record:
+    """An issued document as the rest of the service sees it."""
+
+    id: str
+    kind: str
+    year: int
+    serial: int | None
+    number_text: str | None
+    label: str
+    data: dict[str, Any]
+    issued_at: datetime
+    issued_by: str | None
+    files: dict[str, tuple[str, int]] = field(default_factory=dict)  # format -> (sha256, size)
+    replayed: bool = False  # True when an Idempotency-Key retry returned an earlier issue
+
+
+class IdempotencyConflict(Exception):
+    """The Idempotency-Key was used before with different data."""
+
+
+class _Replayed(Exception):  # noqa: N818 — control flow: leave the transaction, roll back
+    def __init__(self, record: Record) -> None:
+        self.record = record
+
+
+def fingerprint(kind: str, data: dict[str, Any]) -> str:
+    """A stable hash of a kind and its validated data, to recognise a retried request."""
+    canonical = json.dumps([kind, data], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _begin)
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
+                       "busy_timeout=60000"):
+            dbapi_conn.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Register:
+    """Numbering and storage on any SQLAlchemy database URL (SQLite by default)."""
+
+    def __init__(self, url: str) -> None:
+        is_sqlite = url.startswith("sqlite")
+        self.engine = create_engine(
+            url,
+            connect_args={"timeout": 60} if is_sqlite else {},
+            pool_pre_ping=not is_sqlite,
+        )
+        if is_sqlite:
+            _sqlite_setup(self.engine)
+
+    def create_schema(self) -> None:
+        """Create the tables that do not exist yet."""
+        Base.metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        """Close pooled connections (after a fork, or at shutdown)."""
+        self.engine.dispose()
+
+    def issue(
+        self,
+        *,
+        kind: str,
+        series: Series | None,
+        year: int,
+        label: str,
+        data: dict[str, Any],
+        render: Callable[[int | None], dict[str, bytes]],
+        idempotency_key: str | None = None,
+        issued_by: str | None = None,
+    ) -> Record:
+        """Take the next serial of `series`, render with it and store, all in one transaction."""
+        fp = fingerprint(kind, data)
+        if idempotency_key and (earlier := self._replay(idempotency_key, fp)):
+            return earlier
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+                with Session(bind=conn, expire_on_commit=False) as s, s.begin():
+                    serial = self._next_serial(s, series) if series else None
+                    if idempotency_key and (earlier := self._replay(idempotency_key, fp, s)):
+                        raise _Replayed(earlier)  # rolls back: the serial goes back unused
+                    files = render(serial)
+                    doc = Document(
+                        id=uuid.uuid4().hex, kind=kind, series=series.key if series else None,
+                        year=year, serial=serial,
+                        number_text=series.text(serial) if series else None, label=label,
+                        data=json.dumps(data, ensure_ascii=False), fingerprint=fp,
+                        idempotency_key=idempotency_key, issued_at=datetime.now(UTC),
+                        issued_by=issued_by,
+                    )
+                    s.add(doc)
+                    s.flush()
+                    s.add_all(
+                        File(document_seq=doc.seq, format=fmt, content=content,
+                             sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+                        for fmt, content in files.items()
+                    )
+                    s.flush()
+                    return self._record(s, doc)
+        except _Replayed as replay:
+            return replay.record
+        except IntegrityError:
+            # Two requests with one Idempotency-Key raced; the other one won.
+            if idempotency_key and (earlier := self._replay(idempotency_key, fp)):
+                return earlier
+            raise
+
+    def _next_serial(self, s: Session, series: Series) -> int:
+        dialect = s.get_bind().dialect.name
+        if dialect in ("sqlite", "postgresql"):
+            insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+            stmt = (
+                insert(Counter)
+                .values(series=series.key, year=series.year, last=1)
+                .on_conflict_do_update(
+                    index_elements=["series", "year"], set_={"last": Counter.last + 1}
+                )
+                .returning(Counter.last)
+            )
+            return int(s.execute(stmt).scalar_one())
+        row = s.execute(
+            select(Counter).where(Counter.series == series.key, Counter.year == series.year)
+            .with_for_update()
+        ).scalar_one_or_none()
+        if row is None:
+            s.add(Counter(series=series.key, year=series.year, last=1))
+            return 1
+        s.execute(update(Counter).where(Counter.series == series.key,
+                                        Counter.year == series.year).values(last=row.last + 1))
+        return row.last + 1
+
+    def _replay(self, key: str, fp: str, s: Session | None = None) -> Record | None:
+        def look(session: Session) -> Record | None:
+            doc = session.execute(
+                select(Document).where(Document.idempotency_key == key)
+            ).scalar_one_or_none()
+            if doc is None:
+                return None
+            if doc.fingerprint != fp:
+                raise IdempotencyConflict(key)
+            record = self._record(session, doc)
+            return Record(**{**record.__dict__, "replayed": True})
+
+        if s is not None:
+            return look(s)
+        with Session(self.engine) as session:
+            return look(session)
+
+    def _record(self, s: Session, doc: Document) -> Record:
+        files = {
+            f.format: (f.sha256, f.size)
+            for f in s.execute(
+                select(File.format, File.sha256, File.size).where(File.document_seq == doc.seq)
+            ).all()
+        }
+        return Record(
+            id=doc.id, kind=doc.kind, year=doc.year, serial=doc.serial,
+            number_text=doc.number_text, label=doc.label, data=json.loads(doc.data),
+            issued_at=doc.issued_at if doc.issued_at.tzinfo else doc.issued_at.replace(tzinfo=UTC),
+            issued_by=doc.issued_by, files=files,
+        )
+
+    def get(self, doc_id: str) -> Record | None:
+        """The issued document with this id, or None."""
+        with Session(self.engine) as s:
+            doc = s.execute(select(Document).where(Document.id == doc_id)).scalar_one_or_none()
+            return self._record(s, doc) if doc else None
+
+    def content(self, doc_id: str, fmt: str) -> tuple[bytes, str] | None:
+        """The stored bytes of one format of a document and their SHA-256, or None."""
+        with Session(self.engine) as s:
+            row = s.execute(
+                select(File.content, File.sha256)
+                .join(Document, Document.seq == File.document_seq)
+                .where(Document.id == doc_id, File.format == fmt)
+            ).one_or_none()
+            return (bytes(row[0]), row[1]) if row else None
+
+    def find(
+        self, *, kind: str | None = None, year: int | None = None, q: str | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> tuple[list[Record], int]:
+        """Issued documents, newest first, filtered by kind, year and text; with the total."""
+        conditions = []
+        if kind:
+            conditions.append(Document.kind == kind)
+        if year:
+            conditions.append(Document.year == year)
+        if q:
+            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conditions.append(or_(*(col.like(pattern, escape="\\") for col in
+                                    (Document.number_text, Document.label, Document.data))))
+        with Session(self.engine) as s:
+            total = s.execute(select(func.count()).select_from(Document).where(*conditions))
+            docs = s.execute(
+                select(Document).where(*conditions).order_by(Document.seq.desc())
+                .limit(limit).offset(offset)
+            ).scalars().all()
+            return [self._record(s, d) for d in docs], int(total.scalar_one())

@@ -1,0 +1,142 @@
+"""Text helpers shared by every kind: cleaning input, Chinese dates and numerals."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from babel.dates import format_date
+
+# Line-like controls become line breaks; every other C0/C1 control, lone surrogates and
+# the XML non-characters are removed: none can be printed, and several break DOCX XML.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def clean(value: str) -> str:
+    """Return `value` with line controls as `\\n` and unprintable characters removed."""
+    return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", value))
+
+
+def cn_date(day: date) -> str:
+    """Format a date the GB/T 9704 way: `2022年1月7日` (Arabic numerals, no zero padding)."""
+    return format_date(day, format="long", locale="zh_CN")
+
+
+def cn_numeral(n: int) -> str:
+    """Write 1–9999 in Chinese numerals as headings use them: 一, 十一, 二十, 一百零五."""
+    if not 0 < n < 10000:
+        raise ValueError(f"cn_numeral supports 1..9999, not {n}")
+    units = ["", "十", "百", "千"]
+    out: list[str] = []
+    digits = [int(c) for c in str(n)]
+    zero_pending = False
+    for i, d in enumerate(digits):
+        place = len(digits) - 1 - i
+        if d == 0:
+            zero_pending = bool(out)
+            continue
+        if zero_pending:
+            out.append("零")
+            zero_pending = False
+        out.append(_DIGITS[d] + units[place])
+    text = "".join(out)
+    # 十一 rather than 一十一 when the number starts in the tens.
+    return text[1:] if text.startswith("一十") else text
+
+
+def text_width_em(text: str) -> float:
+    """Approximate printed width in em: ASCII half width, everything else full width."""
+    return sum(0.5 if ord(c) < 0x80 else 1.0 for c in text)
+
+
+_OPENING = "“‘《（〔【「(["
+_STOPS = "、，。；：！？,.;:!?"
+_CLOSING = "”’》）〕】」)]" + _STOPS
+TYPE_AREA_PT = 156 / 25.4 * 72  # 版心 width, 442.2 pt
+TITLE_PT = 22.0
+MAX_TIGHTEN_PT = 2.0  # how far a title line may be set tight (Word's 紧缩) before it wraps
+
+
+def _breaks(text: str) -> dict[int, int]:
+    """Allowed break positions in `text` with their cost: 0 at a bracket or quote, low
+    around the joints of a title (对, 关于, 的), high inside a word or a quotation."""
+    allowed: dict[int, int] = {}
+    depth = 0
+    for i in range(1, len(text)):
+        before, after = text[i - 1], text[i]
+        depth += (before in _OPENING) - (before in _CLOSING and before not in _STOPS)
+        if after in _CLOSING or before in _OPENING or (before.isascii() and after.isascii()):
+            continue
+        if depth > 0:
+            allowed[i] = 300
+        elif after in _OPENING or before in _CLOSING:
+            allowed[i] = 0
+        elif before in "对" or text[i - 2 : i] == "关于" or after == "的":
+            allowed[i] = 10
+        else:
+            allowed[i] = 100
+    return allowed
+
+
+def _balanced(text: str, width: float) -> list[str]:
+    """Split one over-long title part into as few, as even lines as its break points allow."""
+    if len(text) > 120:  # a pathological title: plain greedy wrapping is enough
+        return _greedy(text, width)
+    breaks = {**_breaks(text), len(text): 0}
+    total = text_width_em(text)
+    for lines in range(2, len(text) + 1):
+        target = total / lines
+        # best[j][i]: cheapest way to lay text[:i] on j lines.
+        best: list[dict[int, tuple[float, int]]] = [{0: (0.0, -1)}]
+        for _ in range(lines):
+            row: dict[int, tuple[float, int]] = {}
+            for start, (cost, _prev) in best[-1].items():
+                for end, penalty in breaks.items():
+                    if end <= start:
+                        continue
+                    w = text_width_em(text[start:end])
+                    if w > width:
+                        break
+                    c = cost + (w - target) ** 2 + penalty
+                    if end not in row or c < row[end][0]:
+                        row[end] = (c, start)
+            best.append(row)
+        if len(text) in best[-1]:
+            cuts, end = [], len(text)
+            for j in range(lines, 0, -1):
+                start = best[j][end][1]
+                cuts.append(text[start:end])
+                end = start
+            return cuts[::-1]
+    return _greedy(text, width)
+
+
+def _greedy(text: str, width: float) -> list[str]:
+    lines, line = [], ""
+    for ch in text:
+        if line and text_width_em(line + ch) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return [*lines, line] if line else lines
+
+
+def title_lines(parts: list[str], size_pt: float = TITLE_PT) -> list[tuple[str, float]]:
+    """Lay a title out as (line, letter spacing in pt): each part on its own line; a line a
+    little too long is set tight, a longer one is split evenly at quotes and brackets
+    rather than inside a word where possible (GB/T 9704 7.3.1)."""
+    fits = TYPE_AREA_PT / size_pt
+    out: list[tuple[str, float]] = []
+    for part in parts:
+        width = text_width_em(part)
+        if width <= fits:
+            out.append((part, 0.0))
+        elif width * (size_pt - MAX_TIGHTEN_PT) <= TYPE_AREA_PT:
+            tight = TYPE_AREA_PT / width - size_pt - 0.05
+            out.append((part, round(tight, 2)))
+        else:
+            out.extend((line, 0.0) for line in _balanced(part, fits))
+    return out
