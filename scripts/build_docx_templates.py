@@ -129,8 +129,7 @@ def base_document(*, landscape: bool = False):  # type: ignore[no-untyped-def]
     _style(doc, "发文机关署名", align=WD_ALIGN_PARAGRAPH.RIGHT, before=2 * GRID, keep_next=True)
     _style(doc, "成文日期", align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
     _style(doc, "附注")
-    banji = _style(doc, "版记", size=14, first_chars=1)
-    _banji_frame(banji)
+    _banji_rules(_style(doc, "版记", size=14, first_chars=1))
     _style(doc, "页码", size=14, line=280)
     _style(doc, "草稿标记", family=HEI, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, line=280)
 
@@ -150,9 +149,10 @@ def base_document(*, landscape: bool = False):  # type: ignore[no-untyped-def]
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    # Only the pitch: with type="lines" Word/LibreOffice snap 36 pt title lines to two grid
+    # lines; exact line spacing on every style already keeps body text on the 22-line grid.
+    grid.attrib.pop(qn("w:type"), None)
     grid.set(qn("w:linePitch"), str(GRID))
-    grid.set(qn("w:charSpace"), "-848")  # 28 characters a line
 
     doc.settings.odd_and_even_pages_header_footer = True
     for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
@@ -184,15 +184,9 @@ def _insert_ppr(ppr, element) -> None:  # type: ignore[no-untyped-def]
     ppr.insert_element_before(element, *successors)
 
 
-def _banji_frame(style) -> None:  # type: ignore[no-untyped-def]
-    """版记 paragraphs share one frame anchored to the foot of the 版心, between rules."""
+def _banji_rules(style) -> None:  # type: ignore[no-untyped-def]
+    """版记 paragraphs sit between full-width rules: 0.35 mm outside, 0.25 mm between."""
     ppr = style.element.get_or_add_pPr()
-    frame = OxmlElement("w:framePr")
-    width = str(156 * 5670 // 100)  # the 版心 width in twips
-    for attr, value in (("w:wrap", "around"), ("w:vAnchor", "margin"), ("w:hAnchor", "margin"),
-                        ("w:xAlign", "center"), ("w:yAlign", "bottom"), ("w:w", width)):
-        frame.set(qn(attr), value)
-    _insert_ppr(ppr, frame)
     borders = OxmlElement("w:pBdr")
     for edge, size in (("top", "8"), ("bottom", "8"), ("between", "6")):
         el = OxmlElement(f"w:{edge}")
@@ -202,6 +196,19 @@ def _banji_frame(style) -> None:  # type: ignore[no-untyped-def]
         el.set(qn("w:color"), "000000")
         borders.append(el)
     _insert_ppr(ppr, borders)
+
+
+def at_page_foot(paragraph) -> None:  # type: ignore[no-untyped-def]
+    """Anchor a paragraph in a frame at the foot of the 版心 (consecutive ones share it).
+
+    Set on the paragraph, not the style: LibreOffice ignores frames defined in styles."""
+    ppr = paragraph._p.get_or_add_pPr()
+    frame = OxmlElement("w:framePr")
+    width = str(156 * 5670 // 100)  # the 版心 width in twips
+    for attr, value in (("w:wrap", "around"), ("w:vAnchor", "margin"), ("w:hAnchor", "margin"),
+                        ("w:xAlign", "center"), ("w:yAlign", "bottom"), ("w:w", width)):
+        frame.set(qn(attr), value)
+    _insert_ppr(ppr, frame)
 
 
 def para(doc, text: str, style: str):  # type: ignore[no-untyped-def]
@@ -236,7 +243,7 @@ def transfer_notice(doc) -> None:  # type: ignore[no-untyped-def]
     dated.paragraph_format.right_indent = Twips(_sentinel("(date_right * 320)|round|int"))
     para(doc, "{{ closing }}", "附注")
     para(doc, "{%p if cc %}", "")
-    para(doc, "抄送：{{ cc }}", "版记")
+    at_page_foot(para(doc, "抄送：{{ cc }}", "版记"))
     para(doc, "{%p endif %}", "")
 
 

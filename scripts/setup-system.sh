@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(python3-venv fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0
+packages=(python3-venv fonts-noto-cjk fonts-lxgw-wenkai fonts-hanazono libharfbuzz-subset0
           libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils "$@")
 
 sudo=""

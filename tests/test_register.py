@@ -1,0 +1,132 @@
+"""Numbering and storage (service.register): serials, transactions, idempotency, concurrency."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from service import issuing
+from service.kinds.base import Series
+from service.register import IdempotencyConflict, Register
+from tests.conftest import load_fixture
+
+
+@pytest.fixture
+def register(tmp_path: Path) -> Register:
+    reg = Register(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    reg.create_schema()
+    yield reg
+    reg.dispose()
+
+
+def fake_render(serial: int | None) -> dict[str, bytes]:
+    return {"docx": f"docx {serial}".encode(), "pdf": f"pdf {serial}".encode()}
+
+
+def issue(register: Register, key: str = "移:煤", year: int = 2022, **kw) -> int | None:
+    series = Series(key=key, year=year, pattern="（煤）移〔2022〕{serial}号")
+    record = register.issue(kind="transfer-notice", series=series, year=year, label="x",
+                            data={"n": kw.pop("n", 0)}, render=fake_render, **kw)
+    return record.serial
+
+
+def test_serials_start_at_one_and_go_up_by_one(register: Register) -> None:
+    assert [issue(register, n=i) for i in range(5)] == [1, 2, 3, 4, 5]
+
+
+def test_each_code_and_year_has_its_own_sequence(register: Register) -> None:
+    assert issue(register, "移:煤", 2022) == 1
+    assert issue(register, "移:非煤", 2022) == 1
+    assert issue(register, "移:煤", 2023) == 1
+    assert issue(register, "移:煤", 2022) == 2
+    assert issue(register, "移:非煤", 2022) == 2
+
+
+def test_a_failed_render_gives_the_serial_back(register: Register) -> None:
+    assert issue(register) == 1
+
+    def broken(serial: int | None) -> dict[str, bytes]:
+        raise RuntimeError("renderer crashed")
+
+    series = Series(key="移:煤", year=2022, pattern="{serial}")
+    with pytest.raises(RuntimeError):
+        register.issue(kind="transfer-notice", series=series, year=2022, label="x", data={},
+                       render=broken)
+    assert issue(register) == 2  # not 3: the failed issue left no gap
+    assert register.find()[1] == 2
+
+
+def test_stored_files_keep_their_bytes_and_hashes(register: Register) -> None:
+    series = Series(key="移:煤", year=2022, pattern="（煤）移〔2022〕{serial}号")
+    record = register.issue(kind="transfer-notice", series=series, year=2022, label="x",
+                            data={"a": "甲"}, render=fake_render)
+    assert record.number_text == "（煤）移〔2022〕1号"
+    for fmt in ("docx", "pdf"):
+        content, sha = register.content(record.id, fmt)
+        assert content == f"{fmt} 1".encode()
+        assert sha == hashlib.sha256(content).hexdigest() == record.files[fmt][0]
+    again = register.get(record.id)
+    assert again is not None and again.data == {"a": "甲"} and again.issued_at.tzinfo
+
+
+def test_unnumbered_kinds_are_registered_without_a_serial(register: Register) -> None:
+    record = register.issue(kind="typical-case", series=None, year=2022, label="某案",
+                            data={}, render=fake_render)
+    assert record.serial is None and record.number_text is None
+    assert register.find(kind="typical-case")[1] == 1
+
+
+def test_idempotency_key_returns_the_first_result(register: Register) -> None:
+    first = issue(register, idempotency_key="req-1", n=1)
+    again = issue(register, idempotency_key="req-1", n=1)
+    assert first == again == 1
+    assert issue(register, n=2) == 2  # the retry consumed nothing
+    with pytest.raises(IdempotencyConflict):
+        issue(register, idempotency_key="req-1", n=3)
+
+
+def test_find_filters_and_orders_newest_first(register: Register) -> None:
+    for i, (key, year) in enumerate([("移:煤", 2022), ("移:煤", 2023), ("移:危", 2023)]):
+        series = Series(key=key, year=year, pattern=key + "〔" + str(year) + "〕{serial}号")
+        register.issue(kind="transfer-notice", series=series, year=year, label=f"标签{i}",
+                       data={"text": f"内容{i}_%"}, render=fake_render)
+    records, total = register.find()
+    assert total == 3 and [r.label for r in records] == ["标签2", "标签1", "标签0"]
+    assert register.find(year=2023)[1] == 2
+    assert [r.label for r in register.find(q="移:危")[0]] == ["标签2"]
+    assert [r.label for r in register.find(q="内容1")[0]] == ["标签1"]
+    assert register.find(q="_%")[1] == 3 and register.find(q="x%")[1] == 0  # no wildcards
+    page, total = register.find(limit=1, offset=1)
+    assert total == 3 and [r.label for r in page] == ["标签1"]
+
+
+def test_200_concurrent_issues_get_200_distinct_gapless_numbers(app) -> None:  # type: ignore[no-untyped-def]
+    """Real renders, one app, 200 threads' worth of requests through the HTTP layer."""
+    client_lock = threading.Lock()
+    body = load_fixture("transfer-notice")
+
+    def one(i: int) -> str:
+        with client_lock:
+            client = app.test_client()
+        response = client.post("/api/v1/documents/transfer-notice", json=body)
+        assert response.status_code == 201, response.json
+        return response.json["number_text"]
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        numbers = list(pool.map(one, range(200)))
+    serials = sorted(int(n.split("〕")[1].rstrip("号")) for n in numbers)
+    assert serials == list(range(1, 201))
+    assert app.extensions["register"].find()[1] == 200
+
+
+def test_preview_consumes_no_number(app, client) -> None:  # type: ignore[no-untyped-def]
+    body = load_fixture("transfer-notice")
+    assert client.post("/api/v1/render/transfer-notice.pdf", json=body).status_code == 200
+    assert client.post("/api/v1/render/transfer-notice.docx", json=body).status_code == 200
+    with app.app_context():
+        record = issuing.issue(app.extensions["register"], "transfer-notice", body)
+    assert record.serial == 1
