@@ -117,14 +117,13 @@ def base_document(*, landscape: bool = False):  # type: ignore[no-untyped-def]
     pf.space_before = pf.space_after = Twips(0)
     pf.widow_control = True
 
-    _style(doc, "公文标题", family=XBS, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, line=720,
-           keep_next=True)
+    _style(doc, "公文标题", family=XBS, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
     _style(doc, "发文字号", align=WD_ALIGN_PARAGRAPH.CENTER, before=0)
     _style(doc, "主送机关", before=GRID)
     _style(doc, "正文", first_chars=2)
     _style(doc, "一级标题", family=HEI, first_chars=2, keep_next=True)
     _style(doc, "二级标题", family=KAI, first_chars=2, keep_next=True)
-    _style(doc, "附件说明", first_chars=2, before=GRID, keep_next=True)
+    _style(doc, "附件说明", first_chars=2, keep_next=True)
     _style(doc, "附件说明续", left_chars=11, keep_next=True)
     _style(doc, "发文机关署名", align=WD_ALIGN_PARAGRAPH.RIGHT, before=2 * GRID, keep_next=True)
     _style(doc, "成文日期", align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)

@@ -156,3 +156,27 @@ def test_docx_page_numbers_odd_right_even_left(docx_doc) -> None:  # type: ignor
         assert " PAGE " in "".join(t.text for t in p._p.iter(qn("w:instrText")))
         assert p.alignment is not None and p.alignment.name.lower() == align
         assert p.style.font.size.pt == 14
+
+
+def _line_pitch(pdf: pdfplumber.PDF) -> float:
+    """The distance between the 督办人 and 承办人 lines on page 1."""
+    lines = {line["text"][:3]: line["top"] for line in pdf.pages[0].extract_text_lines()}
+    return lines["承办人"] - lines["督办人"]
+
+
+def test_a_notice_that_would_spill_a_few_lines_is_closed_up_onto_one_page() -> None:
+    """GB/T 9704 7.3.5.4: no page holding only the signature, closing line or 版记."""
+    data = load_fixture("transfer-notice-government")  # 22 lines + 版记 at the normal pitch
+    pdf_bytes = render(KIND.name, KIND.build(validate(KIND, data), 1), "pdf")
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        assert len(pdf.pages) == 1
+        assert _line_pitch(pdf) < 28.9
+
+
+def test_a_short_notice_keeps_the_22_line_grid() -> None:
+    data = {**load_fixture("transfer-notice"), "basis": "东岭县“百日攻坚”集中行动实施方案",
+            "cc": []}
+    pdf_bytes = render(KIND.name, KIND.build(validate(KIND, data), 1), "pdf")
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        assert len(pdf.pages) == 1
+        assert _line_pitch(pdf) == pytest.approx(28.95, abs=0.1)
