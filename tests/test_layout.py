@@ -180,3 +180,14 @@ def test_a_short_notice_keeps_the_22_line_grid() -> None:
     with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
         assert len(pdf.pages) == 1
         assert _line_pitch(pdf) == pytest.approx(28.95, abs=0.1)
+
+
+def test_characters_fandol_lacks_fall_back_to_noto_not_tofu() -> None:
+    data = {**load_fixture("transfer-notice"), "subject": "王镕、李堃、张喆经营的煤矿"}
+    pdf_bytes = render(KIND.name, KIND.build(validate(KIND, data), 1), "pdf")
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars]
+    fonts = {c["text"]: c["fontname"] for c in chars if c["text"] in "镕堃喆经营"}
+    for rare in "镕堃喆":
+        assert "NotoSerifCJK" in fonts[rare].replace("-", ""), fonts
+    assert "FandolFang" in fonts["营"]
