@@ -2,285 +2,29 @@
 
 The templates are real Word files: a clerk may open one and restyle it (fonts, spacing)
 through its named styles (公文标题, 正文, 版记 …). Run this script only to start over:
-`make templates`. Tests check that every variable a template uses comes from its context.
+`make templates` (all kinds) or `python scripts/build_docx_templates.py KIND …`.
+Each kind's content is built by scripts/docx_kinds/<kind>.py (`fill(doc)`, `LANDSCAPE`).
+Tests check that every variable a template uses comes from its context.
 """
 
 from __future__ import annotations
 
-import re
+import importlib
 import sys
-import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor, Twips
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-OUT = Path(__file__).resolve().parents[1] / "templates" / "docx"
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-GRID = 579  # twips: 22 lines in the 225 mm 版心
-FANGSONG, XBS, HEI, KAI = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312"
-PPR_ORDER = (
-    "w:pStyle w:keepNext w:keepLines w:pageBreakBefore w:framePr w:widowControl w:numPr "
-    "w:suppressLineNumbers w:pBdr w:shd w:tabs w:suppressAutoHyphens w:kinsoku w:wordWrap "
-    "w:overflowPunct w:topLinePunct w:autoSpaceDE w:autoSpaceDN w:bidi w:adjustRightInd "
-    "w:snapToGrid w:spacing w:ind w:contextualSpacing w:mirrorIndents w:suppressOverlap w:jc "
-    "w:textDirection w:textAlignment w:textboxTightWrap w:outlineLvl w:divId w:cnfStyle w:rPr "
-    "w:sectPr w:pPrChange"
-).split()
-# Sentinels replaced by Jinja expressions after saving (python-docx cannot write them).
-SENTINELS: dict[str, str] = {}
+from docx_base import build  # noqa: E402
 
 
-def _sentinel(expr: str) -> int:
-    value = 7001 + len(SENTINELS)
-    SENTINELS[str(value)] = "{{ " + expr + " }}"
-    return value
-
-
-def _fonts(rpr_owner, family: str, size: float) -> None:  # type: ignore[no-untyped-def]
-    font = rpr_owner.font
-    font.name = family
-    font.size = Pt(size)
-    rfonts = rpr_owner.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), family)
-
-
-def _style(doc, name: str, *, base: str = "Normal", family: str = FANGSONG, size: float = 16,
-           align=None, first_chars: int = 0, left_chars: int = 0, right_chars: int = 0,
-           before: int = 0, line: int = GRID, keep_next: bool = False):  # type: ignore[no-untyped-def]
-    """A paragraph style: font on all four rFonts slots, exact grid line, indents in chars."""
-    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-    style.base_style = doc.styles[base]
-    style.quick_style = True
-    _fonts(style, family, size)
-    pf = style.paragraph_format
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = Twips(line)
-    pf.space_before = Twips(before)
-    pf.space_after = Twips(0)
-    pf.keep_with_next = keep_next
-    if align is not None:
-        pf.alignment = align
-    ind = style.element.get_or_add_pPr().get_or_add_ind()
-    twips_per_char = int(size * 20)
-    if first_chars:
-        ind.set(qn("w:firstLineChars"), str(first_chars * 100))
-        ind.set(qn("w:firstLine"), str(first_chars * twips_per_char))
-    if left_chars:
-        ind.set(qn("w:leftChars"), str(left_chars * 100))
-        ind.set(qn("w:left"), str(left_chars * twips_per_char))
-    if right_chars:
-        ind.set(qn("w:rightChars"), str(right_chars * 100))
-        ind.set(qn("w:right"), str(right_chars * twips_per_char))
-    return style
-
-
-def _field_run(paragraph, instr: str) -> None:  # type: ignore[no-untyped-def]
-    for kind, text in (("begin", None), (None, instr), ("separate", None), (None, "1"),
-                       ("end", None)):
-        run = paragraph.add_run()
-        if kind:
-            fld = OxmlElement("w:fldChar")
-            fld.set(qn("w:fldCharType"), kind)
-            run._r.append(fld)
-        elif text == instr:
-            it = OxmlElement("w:instrText")
-            it.set(qn("xml:space"), "preserve")
-            it.text = f" {instr} "
-            run._r.append(it)
-        else:
-            run.text = text
-
-
-def base_document(*, landscape: bool = False):  # type: ignore[no-untyped-def]
-    """A document with GB/T 9704 page set-up, styles, page numbers and the draft mark."""
-    doc = Document()
-    normal = doc.styles["Normal"]
-    _fonts(normal, FANGSONG, 16)
-    rpr = normal.element.get_or_add_rPr()
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), "zh-CN")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    rpr.append(lang)
-    pf = normal.paragraph_format
-    pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = Twips(GRID)
-    pf.space_before = pf.space_after = Twips(0)
-    pf.widow_control = True
-
-    _style(doc, "公文标题", family=XBS, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
-    _style(doc, "发文字号", align=WD_ALIGN_PARAGRAPH.CENTER, before=0)
-    _style(doc, "主送机关", before=GRID)
-    _style(doc, "正文", first_chars=2)
-    _style(doc, "一级标题", family=HEI, first_chars=2, keep_next=True)
-    _style(doc, "二级标题", family=KAI, first_chars=2, keep_next=True)
-    _style(doc, "附件说明", first_chars=2, keep_next=True)
-    _style(doc, "附件说明续", left_chars=11, keep_next=True)
-    _style(doc, "发文机关署名", align=WD_ALIGN_PARAGRAPH.RIGHT, before=2 * GRID, keep_next=True)
-    _style(doc, "成文日期", align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
-    _style(doc, "附注")
-    _banji_rules(_style(doc, "版记", size=14, first_chars=1))
-    _style(doc, "页码", size=14, line=280)
-    _style(doc, "草稿标记", family=HEI, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, line=280)
-
-    section = doc.sections[0]
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(297), Mm(210)
-        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
-        section.left_margin, section.right_margin = Mm(37), Mm(35)
-    else:
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-        section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance = Mm(20)
-    section.footer_distance = Mm(23)  # puts the page number's top 7 mm below the 版心
-    grid = section._sectPr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        section._sectPr.append(grid)
-    # Only the pitch: with type="lines" Word/LibreOffice snap 36 pt title lines to two grid
-    # lines; exact line spacing on every style already keeps body text on the 22-line grid.
-    grid.attrib.pop(qn("w:type"), None)
-    grid.set(qn("w:linePitch"), str(GRID))
-
-    doc.settings.odd_and_even_pages_header_footer = True
-    for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
-                                (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")):
-        footer.is_linked_to_previous = False
-        p = footer.paragraphs[0]
-        p.style = doc.styles["页码"]
-        p.alignment = align
-        ind = p._p.get_or_add_pPr().get_or_add_ind()
-        ind.set(qn(f"w:{side}Chars"), "100")
-        ind.set(qn(f"w:{side}"), "280")
-        p.add_run("— ")
-        _field_run(p, "PAGE")
-        p.add_run(" —")
-    for header in (section.header, section.even_page_header):
-        header.is_linked_to_previous = False
-        p = header.paragraphs[0]
-        p.style = doc.styles["草稿标记"]
-        run = p.add_run("{% if draft %}草稿（未编号，不作正式文书使用）{% endif %}")
-        run.font.color.rgb = RGBColor(0xC0, 0, 0)
-    return doc
-
-
-def _insert_ppr(ppr, element) -> None:  # type: ignore[no-untyped-def]
-    """Insert `element` into a w:pPr at its schema position (Word rejects other orders)."""
-    tag = element.tag.split("}")[1]
-    seq = PPR_ORDER
-    successors = seq[seq.index(f"w:{tag}") + 1 :]
-    ppr.insert_element_before(element, *successors)
-
-
-def _banji_rules(style) -> None:  # type: ignore[no-untyped-def]
-    """版记 paragraphs sit between full-width rules: 0.35 mm outside, 0.25 mm between."""
-    ppr = style.element.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    for edge, size in (("top", "8"), ("bottom", "8"), ("between", "6")):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), size)  # eighths of a point: 1 pt ≈ 0.35 mm, 0.75 pt ≈ 0.25 mm
-        el.set(qn("w:space"), "1")
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-    _insert_ppr(ppr, borders)
-
-
-def at_page_foot(paragraph) -> None:  # type: ignore[no-untyped-def]
-    """Anchor a paragraph in a frame at the foot of the 版心 (consecutive ones share it).
-
-    Set on the paragraph, not the style: LibreOffice ignores frames defined in styles."""
-    ppr = paragraph._p.get_or_add_pPr()
-    frame = OxmlElement("w:framePr")
-    width = str(156 * 5670 // 100)  # the 版心 width in twips
-    for attr, value in (("w:wrap", "around"), ("w:vAnchor", "margin"), ("w:hAnchor", "margin"),
-                        ("w:xAlign", "center"), ("w:yAlign", "bottom"), ("w:w", width)):
-        frame.set(qn(attr), value)
-    _insert_ppr(ppr, frame)
-
-
-def para(doc, text: str, style: str):  # type: ignore[no-untyped-def]
-    """Add a paragraph of `text` in `style`."""
-    return doc.add_paragraph(text, style=doc.styles[style] if style else None)
-
-
-def transfer_notice(doc) -> None:  # type: ignore[no-untyped-def]
-    """交办（移送）书."""
-    para(doc, "{%p for line in title_lines %}", "")
-    p = para(doc, "", "公文标题")
-    run = p.add_run("{{ line.text }}")
-    spacing = OxmlElement("w:spacing")
-    spacing.set(qn("w:val"), str(-_sentinel("(line.tight * 20)|round|int")))
-    run._r.get_or_add_rPr().append(spacing)
-    para(doc, "{%p endfor %}", "")
-    para(doc, "{{ number }}", "发文字号")
-    para(doc, "{{ recipient }}", "主送机关")
-    para(doc, "{{ body }}", "正文")
-    para(doc, "{%p for line in contacts %}", "")
-    para(doc, "{{ line }}", "正文")
-    para(doc, "{%p endfor %}", "")
-    para(doc, "{%p if attachments_first %}", "")
-    para(doc, "{{ attachments_lead }}{{ attachments_first }}", "附件说明")
-    para(doc, "{%p for line in attachments_rest %}", "")
-    para(doc, "{{ line }}", "附件说明续")
-    para(doc, "{%p endfor %}", "")
-    para(doc, "{%p endif %}", "")
-    issuer = para(doc, "{{ issuer }}", "发文机关署名")
-    issuer.paragraph_format.right_indent = Twips(_sentinel("(issuer_right * 320)|round|int"))
-    dated = para(doc, "{{ issued_on }}", "成文日期")
-    dated.paragraph_format.right_indent = Twips(_sentinel("(date_right * 320)|round|int"))
-    para(doc, "{{ closing }}", "附注")
-    para(doc, "{%p if cc %}", "")
-    at_page_foot(para(doc, "抄送：{{ cc }}", "版记"))
-    para(doc, "{%p endif %}", "")
-
-
-TEMPLATES: dict[str, tuple[Callable, bool]] = {  # type: ignore[type-arg]
-    "transfer-notice": (transfer_notice, False),
-}
-
-
-def _jinja_value(match: re.Match[str]) -> str:
-    return '"' + SENTINELS.get(match.group(1), match.group(0)[1:-1]) + '"'
-
-
-def _replace_sentinels(path: Path) -> None:
-    with zipfile.ZipFile(path) as z:
-        items = [(info, z.read(info)) for info in z.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for info, data in items:
-            if info.filename == "word/document.xml":
-                xml = data.decode("utf-8")
-                xml = re.sub(r'"-?(7\d{3})"', _jinja_value, xml)
-                data = xml.encode("utf-8")
-            z.writestr(info, data)
-
-
-def build(name: str) -> Path:
-    """Write templates/docx/<name>.docx."""
-    fill, landscape = TEMPLATES[name]
-    SENTINELS.clear()
-    doc = base_document(landscape=landscape)
-    fill(doc)
-    doc.core_properties.title = name
-    doc.core_properties.author = "gongwen-service"
-    path = OUT / f"{name}.docx"
-    doc.save(path)
-    _replace_sentinels(path)
-    return path
+def kinds() -> list[str]:
+    """The kinds that have a builder in docx_kinds/."""
+    return sorted(p.stem.replace("_", "-") for p in (HERE / "docx_kinds").glob("[a-z]*.py"))
 
 
 if __name__ == "__main__":
-    for kind in sys.argv[1:] or list(TEMPLATES):
-        print(build(kind))
+    for kind in sys.argv[1:] or kinds():
+        module = importlib.import_module("docx_kinds." + kind.replace("-", "_"))
+        print(build(kind, module.fill, module.LANDSCAPE))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import datetime
 from urllib.parse import quote
@@ -41,6 +42,8 @@ class Issued(BaseModel):
     issued_at: datetime
     issued_by: str | None
     sha256: dict[str, str]
+    warnings: list[str] = Field(default_factory=list,
+                                description="notes about the data, e.g. records left out")
     links: Links
 
 
@@ -89,6 +92,7 @@ def _issued(record: Record) -> Issued:
         id=record.id, kind=record.kind, number=record.serial, number_text=record.number_text,
         label=record.label, year=record.year, issued_at=record.issued_at,
         issued_by=record.issued_by, sha256={f: sha for f, (sha, _) in record.files.items()},
+        warnings=record.warnings,
         links=Links(**{f: url_for("api.download", doc_id=record.id, fmt=f) for f in MEDIA_TYPES}),
     )
 
@@ -141,9 +145,11 @@ def schema(kind: str) -> Response:
 @bp.post(f"/render/<kind>.<{FORMAT}>")
 def preview(kind: str, fmt: str) -> Response:
     """A draft of the document: no number taken, nothing stored."""
-    content, name = issuing.preview(kind, _json_body(), fmt)  # type: ignore[arg-type]
-    response = _send(content, fmt, name, f"draft-{kind}", inline=fmt == "pdf")
+    draft = issuing.preview(kind, _json_body(), fmt)  # type: ignore[arg-type]
+    response = _send(draft.content, fmt, draft.name, f"draft-{kind}", inline=fmt == "pdf")
     response.headers["Cache-Control"] = "no-store"
+    if draft.warnings:  # header values are Latin-1: the JSON list goes percent-encoded
+        response.headers["X-Warnings"] = quote(json.dumps(draft.warnings, ensure_ascii=False))
     response.headers["X-Draft"] = "true"
     return response
 

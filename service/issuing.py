@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from service.errors import ServiceError, invalid
 from service.kinds import KINDS, Kind
-from service.register import Record, Register
+from service.register import NumberTaken, Record, Register
 from service.render import FORMATS, Format, render
 
 
@@ -40,14 +41,22 @@ def file_name(kind: Kind, number_text: str | None, label: str, fmt: str) -> str:
     return f"{stem}.{fmt}"
 
 
-def preview(
-    kind_name: str, payload: bytes | str | dict[str, Any], fmt: Format
-) -> tuple[bytes, str]:
-    """Render a draft: no number taken, nothing stored. Returns (bytes, file name)."""
+@dataclass(frozen=True)
+class Draft:
+    """A rendered preview: bytes, file name and the warnings the data gave rise to."""
+
+    content: bytes
+    name: str
+    warnings: list[str]
+
+
+def preview(kind_name: str, payload: bytes | str | dict[str, Any], fmt: Format) -> Draft:
+    """Render a draft: no number taken, nothing stored."""
     kind = get_kind(kind_name)
     doc = validate(kind, payload)
-    content = render(kind.name, kind.build(doc, None), fmt)
-    return content, f"草稿-{kind.short}.{fmt}"
+    context = kind.build(doc, None)
+    content = render(kind.name, context, fmt)
+    return Draft(content, f"草稿-{kind.short}.{fmt}", list(context.get("warnings", [])))
 
 
 def issue(
@@ -62,17 +71,22 @@ def issue(
     kind = get_kind(kind_name)
     doc = validate(kind, payload)
 
-    def render_all(serial: int | None) -> dict[str, bytes]:
+    def render_all(serial: int | None) -> tuple[dict[str, bytes], list[str]]:
         context = kind.build(doc, serial)
-        return {fmt: render(kind.name, context, fmt) for fmt in FORMATS}
+        files: dict[str, bytes] = {fmt: render(kind.name, context, fmt) for fmt in FORMATS}
+        return files, list(context.get("warnings", []))
 
-    return register.issue(
-        kind=kind.name,
-        series=kind.series(doc),
-        year=kind.dated(doc).year,
-        label=kind.label(doc),
-        data=doc.model_dump(mode="json"),
-        render=render_all,
-        idempotency_key=idempotency_key,
-        issued_by=issued_by,
-    )
+    try:
+        return register.issue(
+            kind=kind.name,
+            series=kind.series(doc),
+            year=kind.dated(doc).year,
+            label=kind.label(doc),
+            data=doc.model_dump(mode="json"),
+            render=render_all,
+            idempotency_key=idempotency_key,
+            issued_by=issued_by,
+        )
+    except NumberTaken as taken:
+        message = f"文号{taken}已被使用，请换一个或留空由系统编号"
+        raise ServiceError(409, "number_taken", message) from None

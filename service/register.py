@@ -70,6 +70,7 @@ class Document(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     issued_by: Mapped[str | None] = mapped_column(String(120))
+    warnings: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of 中文 notes
 
 
 class File(Base):
@@ -97,11 +98,16 @@ class Record:
     issued_at: datetime
     issued_by: str | None
     files: dict[str, tuple[str, int]] = field(default_factory=dict)  # format -> (sha256, size)
+    warnings: list[str] = field(default_factory=list)
     replayed: bool = False  # True when an Idempotency-Key retry returned an earlier issue
 
 
 class IdempotencyConflict(Exception):
     """The Idempotency-Key was used before with different data."""
+
+
+class NumberTaken(Exception):
+    """A number chosen by the caller (Series.fixed) is already used in its series."""
 
 
 class _Replayed(Exception):  # noqa: N818 — control flow: leave the transaction, roll back
@@ -158,11 +164,13 @@ class Register:
         year: int,
         label: str,
         data: dict[str, Any],
-        render: Callable[[int | None], dict[str, bytes]],
+        render: Callable[[int | None], tuple[dict[str, bytes], list[str]]],
         idempotency_key: str | None = None,
         issued_by: str | None = None,
     ) -> Record:
-        """Take the next serial of `series`, render with it and store, all in one transaction."""
+        """Take the next serial of `series`, render with it and store, all in one transaction.
+
+        `render(serial)` returns the files by format and any warnings to keep with them."""
         fp = fingerprint(kind, data)
         if idempotency_key and (earlier := self._replay(idempotency_key, fp)):
             return earlier
@@ -173,14 +181,14 @@ class Register:
                     serial = self._next_serial(s, series) if series else None
                     if idempotency_key and (earlier := self._replay(idempotency_key, fp, s)):
                         raise _Replayed(earlier)  # rolls back: the serial goes back unused
-                    files = render(serial)
+                    files, warnings = render(serial)
                     doc = Document(
                         id=uuid.uuid4().hex, kind=kind, series=series.key if series else None,
                         year=year, serial=serial,
                         number_text=series.text(serial) if series else None, label=label,
                         data=json.dumps(data, ensure_ascii=False), fingerprint=fp,
                         idempotency_key=idempotency_key, issued_at=datetime.now(UTC),
-                        issued_by=issued_by,
+                        issued_by=issued_by, warnings=json.dumps(warnings, ensure_ascii=False),
                     )
                     s.add(doc)
                     s.flush()
@@ -197,31 +205,41 @@ class Register:
             # Two requests with one Idempotency-Key raced; the other one won.
             if idempotency_key and (earlier := self._replay(idempotency_key, fp)):
                 return earlier
+            if series and series.fixed is not None:
+                raise NumberTaken(series.text(series.fixed)) from None
             raise
 
     def _next_serial(self, s: Session, series: Series) -> int:
         dialect = s.get_bind().dialect.name
         if dialect in ("sqlite", "postgresql"):
             insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+            if series.fixed is not None:
+                # A chosen number moves the counter past it, so later ones never collide.
+                bigger = func.max if dialect == "sqlite" else func.greatest
+                new_last: Any = bigger(Counter.last, series.fixed)
+                first = series.fixed
+            else:
+                new_last, first = Counter.last + 1, 1
             stmt = (
                 insert(Counter)
-                .values(series=series.key, year=series.year, last=1)
-                .on_conflict_do_update(
-                    index_elements=["series", "year"], set_={"last": Counter.last + 1}
-                )
+                .values(series=series.key, year=series.year, last=first)
+                .on_conflict_do_update(index_elements=["series", "year"], set_={"last": new_last})
                 .returning(Counter.last)
             )
-            return int(s.execute(stmt).scalar_one())
+            last = int(s.execute(stmt).scalar_one())
+            return series.fixed if series.fixed is not None else last
         row = s.execute(
             select(Counter).where(Counter.series == series.key, Counter.year == series.year)
             .with_for_update()
         ).scalar_one_or_none()
+        chosen = series.fixed
         if row is None:
-            s.add(Counter(series=series.key, year=series.year, last=1))
-            return 1
+            s.add(Counter(series=series.key, year=series.year, last=chosen or 1))
+            return chosen or 1
+        new = max(row.last, chosen) if chosen is not None else row.last + 1
         s.execute(update(Counter).where(Counter.series == series.key,
-                                        Counter.year == series.year).values(last=row.last + 1))
-        return row.last + 1
+                                        Counter.year == series.year).values(last=new))
+        return chosen if chosen is not None else new
 
     def _replay(self, key: str, fp: str, s: Session | None = None) -> Record | None:
         def look(session: Session) -> Record | None:
@@ -251,7 +269,7 @@ class Register:
             id=doc.id, kind=doc.kind, year=doc.year, serial=doc.serial,
             number_text=doc.number_text, label=doc.label, data=json.loads(doc.data),
             issued_at=doc.issued_at if doc.issued_at.tzinfo else doc.issued_at.replace(tzinfo=UTC),
-            issued_by=doc.issued_by, files=files,
+            issued_by=doc.issued_by, files=files, warnings=json.loads(doc.warnings or "[]"),
         )
 
     def get(self, doc_id: str) -> Record | None:

@@ -11,7 +11,7 @@ import pytest
 
 from service import issuing
 from service.kinds.base import Series
-from service.register import IdempotencyConflict, Register
+from service.register import IdempotencyConflict, NumberTaken, Register
 from tests.conftest import load_fixture
 
 
@@ -23,8 +23,8 @@ def register(tmp_path: Path) -> Register:
     reg.dispose()
 
 
-def fake_render(serial: int | None) -> dict[str, bytes]:
-    return {"docx": f"docx {serial}".encode(), "pdf": f"pdf {serial}".encode()}
+def fake_render(serial: int | None) -> tuple[dict[str, bytes], list[str]]:
+    return {"docx": f"docx {serial}".encode(), "pdf": f"pdf {serial}".encode()}, []
 
 
 def issue(register: Register, key: str = "移:煤", year: int = 2022, **kw) -> int | None:
@@ -49,7 +49,7 @@ def test_each_code_and_year_has_its_own_sequence(register: Register) -> None:
 def test_a_failed_render_gives_the_serial_back(register: Register) -> None:
     assert issue(register) == 1
 
-    def broken(serial: int | None) -> dict[str, bytes]:
+    def broken(serial: int | None) -> tuple[dict[str, bytes], list[str]]:
         raise RuntimeError("renderer crashed")
 
     series = Series(key="移:煤", year=2022, pattern="{serial}")
@@ -130,3 +130,18 @@ def test_preview_consumes_no_number(app, client) -> None:  # type: ignore[no-unt
     with app.app_context():
         record = issuing.issue(app.extensions["register"], "transfer-notice", body)
     assert record.serial == 1
+
+
+def test_a_chosen_number_is_used_and_later_serials_skip_past_it(register: Register) -> None:
+    def chosen(n: int | None) -> int | None:
+        series = Series(key="通报:东岭县", year=2022, pattern="第{serial}期", fixed=n)
+        return register.issue(kind="bulletin", series=series, year=2022, label="x",
+                              data={"n": n}, render=fake_render).serial
+
+    assert chosen(None) == 1
+    assert chosen(5) == 5
+    assert chosen(None) == 6
+    assert chosen(3) == 3  # an earlier gap may be filled by hand
+    assert chosen(None) == 7
+    with pytest.raises(NumberTaken):
+        chosen(5)

@@ -67,6 +67,7 @@ class Series:
     key: str
     year: int
     pattern: str  # contains "{serial}"
+    fixed: int | None = None  # a number the caller chose (a bulletin's 期号), not the next
 
     def text(self, serial: int | None) -> str:
         """The printed number; a draft (no serial yet) leaves the serial blank."""
@@ -82,7 +83,8 @@ class Kind:
     short: str  # short Chinese name used in download file names
     description: str
     model: type[BaseModel]
-    build: Callable[[Any, int | None], dict[str, Any]]  # (document, serial) -> context
+    # (document, serial) -> context; a context may carry "warnings": [中文, …] for the caller
+    build: Callable[[Any, int | None], dict[str, Any]]
     series: Callable[[Any], Series | None]  # the numbering series, or None if not numbered
     dated: Callable[[Any], date]  # the date whose year files the document in the register
     label: Callable[[Any], str]  # one line that identifies the document in the register
