@@ -6,10 +6,16 @@ WORKERS  ?= 2
 BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed-stamp
 
-.PHONY: run test system venv lint templates bench clean
+# What the tests need beyond `make run`: a real browser for the web tests.
+TEST_PACKAGES := chromium
+
+.PHONY: run test system test-system venv lint templates bench clean
 
 system:
-	@scripts/setup-system.sh $(SYSTEM_EXTRA)
+	@scripts/setup-system.sh
+
+test-system:
+	@scripts/setup-system.sh $(TEST_PACKAGES)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +31,7 @@ run: system venv
 	GONGWEN_LOCAL=1 $(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
 	    --access-logfile - wsgi:app
 
-test: system venv
+test: test-system venv
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: venv

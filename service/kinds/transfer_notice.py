@@ -24,33 +24,39 @@ class TransferNotice(Strict):
 
     campaign: ShortText = Field(
         title="专项行动名称",
-        description="printed in the title, e.g. 安全生产领域风险隐患大排查大整治“百日攻坚”",
+        description="印在标题中，如：安全生产领域风险隐患大排查大整治“百日攻坚”",
     )
-    code: Code = Field(title="文号代字", description="the 代字 inside （煤）移〔2022〕1号")
+    code: Code = Field(title="文号代字", description="文号（煤）移〔2022〕1号中的“煤”，1至6个字")
     recipient: ShortText = Field(title="主送单位", description="企业、股室或政府")
     recipient_kind: Literal["enterprise", "office", "government"] = Field(
-        title="主送单位类别", description="enterprise 你单位 / office 你股室 / government 你政府"
+        title="主送单位类别",
+        description="决定正文称“你单位”“你股室”还是“你政府”",
+        json_schema_extra={"x-labels": {"enterprise": "企业（你单位）", "office": "股室（你股室）",
+                                        "government": "政府（你政府）"}},
     )
     received_on: Day = Field(title="接报日期")
-    received_by: ShortText = Field(title="接报机构", description="e.g. 局专项行动办公室")
+    received_by: ShortText = Field(title="接报机构", description="如：局专项行动办公室")
     source: Literal["report", "inspection"] = Field(
-        title="线索来源", description="report 群众举报 / inspection 督查检查中发现"
+        title="线索来源",
+        json_schema_extra={"x-labels": {"report": "群众举报", "inspection": "督查检查中发现"}},
     )
     subject: ShortText = Field(title="涉及单位或个人")
-    allegation: Text = Field(title="涉嫌问题", description="e.g. 涉嫌瞒报亡人事故")
+    allegation: Text = Field(title="涉嫌问题", description="如：涉嫌瞒报亡人事故")
     basis: Text = Field(
         title="依据文件",
-        description="full title of the campaign plan notice; printed in 《》, inner 《》 as 〈〉",
+        description="实施方案通知的全称；正文中先引全称，再称《通知》，内层书名号改为〈〉",
     )
     measures: ShortText = Field(default="七项措施", title="处理措施")
     feedback_due: Day | None = Field(
-        default=None, title="反馈期限", description="default: issued_on + 7 days"
+        default=None, title="反馈期限", description="不填则为成文日期后7日",
+        json_schema_extra={"x-default": {"from": "issued_on", "days": FEEDBACK_DAYS}},
     )
     supervisor: Person = Field(title="督办人")
     handler: Person = Field(title="承办人")
     attachments: list[Text] = Field(title="有关材料", max_length=MAX_ITEMS)
     issuer: ShortText = Field(title="交办单位（代章）")
-    issued_on: Day = Field(title="成文日期", description="the number's year is this date's year")
+    issued_on: Day = Field(title="成文日期", description="文号的年份取成文日期的年份",
+                           json_schema_extra={"x-default": "today"})
     cc: list[ShortText] = Field(default_factory=list, title="抄送", max_length=MAX_ITEMS)
 
     @field_validator("basis")

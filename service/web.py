@@ -1,0 +1,181 @@
+"""The officers' web pages: fill a form, preview the draft, issue, print, find in the register.
+
+Every page goes through the same use case as the API (service.issuing); the forms are
+generated from the kinds' models (service.forms)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Any
+
+from babel.dates import format_datetime, get_timezone
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
+from werkzeug.datastructures import MultiDict
+
+from service import issuing
+from service.db import get_register
+from service.drafts import load_draft, save_draft
+from service.errors import ServiceError
+from service.forms import flatten, form_for, initial_values, payload_from_form, row_count
+from service.kinds import KINDS, Kind
+
+bp = Blueprint("web", __name__)
+PAGE = 20
+TIMEZONE = "Asia/Shanghai"
+
+
+@bp.app_template_filter("localtime")
+def localtime(moment: datetime) -> str:
+    """A stored UTC time as Beijing time: 2022年1月7日 09:30."""
+    return format_datetime(moment, "yyyy年M月d日 HH:mm", tzinfo=get_timezone(TIMEZONE),
+                           locale="zh_CN")
+
+
+@bp.app_context_processor
+def _globals() -> dict[str, Any]:
+    return {"row_count": row_count, "kinds_by_name": KINDS}
+
+
+def _kind(name: str) -> Kind:
+    kind = KINDS.get(name)
+    if kind is None:
+        abort(404)
+    return kind
+
+
+def _similar(kind: Kind, data: dict[str, Any]) -> dict[str, Any]:
+    """Values for a new document like an issued one: dates that default to today reset."""
+    values = flatten(data)
+    for field in form_for(kind.model).children:
+        if field.default == "today":
+            values[field.name] = date.today().isoformat()
+    values.pop("issue_no", None)  # a chosen number belongs to the earlier document
+    return values
+
+
+def _edit_rows(values: dict[str, Any], form: MultiDict[str, str]) -> dict[str, Any]:
+    """Apply a no-JavaScript 增加一行 / 删除 button to the posted values."""
+    if target := form.get("_add"):
+        n = 1 + max((int(k[len(target) + 1:].split(".")[0]) for k in values
+                     if k.startswith(target + ".") and k[len(target) + 1:].split(".")[0].isdigit()),
+                    default=-1)
+        values[f"{target}.{n}"] = ""
+    if target := form.get("_remove"):
+        base, _, index = target.rpartition(".")
+        out: dict[str, Any] = {}
+        for key, value in values.items():
+            rest = key[len(base) + 1:] if key.startswith(base + ".") else None
+            head = rest.split(".")[0] if rest else ""
+            if rest is None or not head.isdigit():
+                out[key] = value
+            elif int(head) != int(index):
+                shifted = int(head) - (int(head) > int(index))
+                out[f"{base}.{shifted}{rest[len(head):]}"] = value
+        values = out
+    return values
+
+
+def _form_page(kind: Kind, values: dict[str, Any], errors: dict[str, str], status: int = 200,
+               message: str = "") -> tuple[str, int]:
+    return render_template("web/form.html", kind=kind, form=form_for(kind.model),
+                           values=values, errors=errors, message=message), status
+
+
+@bp.get("/")
+def home() -> str:
+    """The kinds and the latest issued documents."""
+    records, total = get_register().find(limit=10)
+    return render_template("web/home.html", kinds=KINDS.values(), records=records, total=total)
+
+
+@bp.route("/new/<kind_name>", methods=["GET", "POST"])
+def new(kind_name: str) -> Any:
+    """The form of a kind: empty, like an issued document, or back from a draft."""
+    kind = _kind(kind_name)
+    form = form_for(kind.model)
+    if request.method == "GET":
+        if draft_id := request.args.get("draft"):
+            draft = load_draft(get_register(), draft_id)
+            return _form_page(kind, flatten(draft[1]) if draft else {}, {})
+        if doc_id := request.args.get("from"):
+            record = get_register().get(doc_id)
+            if record is None or record.kind != kind.name:
+                abort(404)
+            return _form_page(kind, _similar(kind, record.data), {})
+        return _form_page(kind, initial_values(form, date.today()), {})
+    if "_add" in request.form or "_remove" in request.form:
+        values = {k: v for k, v in request.form.items() if not k.startswith("_")}
+        return _form_page(kind, _edit_rows(values, request.form), {})
+    payload = payload_from_form(form, request.form)
+    try:
+        issuing.validate(kind, payload)
+    except ServiceError as err:
+        errors = {f["path"]: f["message"] for f in err.fields}
+        return _form_page(kind, flatten(payload), errors, 422, err.message)
+    return redirect(url_for("web.draft", draft_id=save_draft(get_register(), kind.name, payload)))
+
+
+@bp.get("/drafts/<draft_id>")
+def draft(draft_id: str) -> str:
+    """The preview page: the draft PDF, with 签发 and 返回修改."""
+    found = load_draft(get_register(), draft_id)
+    if found is None:
+        abort(404)
+    return render_template("web/draft.html", kind=_kind(found[0]), draft_id=draft_id)
+
+
+@bp.get("/drafts/<draft_id>.pdf")
+def draft_pdf(draft_id: str) -> Response:
+    """The draft rendered as PDF (no number, marked 草稿), shown inline."""
+    found = load_draft(get_register(), draft_id)
+    if found is None:
+        abort(404)
+    result = issuing.preview(found[0], found[1], "pdf")
+    response = send_file(io.BytesIO(result.content), mimetype="application/pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/drafts/<draft_id>/issue")
+def issue_draft(draft_id: str) -> Response:
+    """签发: number, render and store the draft; a second click returns the same document."""
+    found = load_draft(get_register(), draft_id)
+    if found is None:
+        abort(404)
+    record = issuing.issue(get_register(), found[0], found[1],
+                           idempotency_key=f"web-draft-{draft_id}")
+    return redirect(url_for("web.document", doc_id=record.id))  # type: ignore[return-value]
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id: str) -> str:
+    """An issued document: its number, downloads, print and 新建类似文书."""
+    record = get_register().get(doc_id)
+    if record is None:
+        abort(404)
+    return render_template("web/document.html", record=record, kind=KINDS[record.kind])
+
+
+@bp.get("/documents/<doc_id>/print.pdf")
+def print_pdf(doc_id: str) -> Response:
+    """The stored PDF shown inline in the browser, to print."""
+    found = get_register().content(doc_id, "pdf")
+    if found is None:
+        abort(404)
+    return send_file(io.BytesIO(found[0]), mimetype="application/pdf", etag=found[1])
+
+
+@bp.get("/register")
+def register_page() -> str:
+    """The register: newest first, filtered by kind and year, searched by number or text."""
+    kind = request.args.get("kind") or None
+    year_arg = request.args.get("year", "")
+    year = int(year_arg) if year_arg.isdigit() else None
+    q = (request.args.get("q") or "").strip()[:200] or None
+    page = max(1, int(request.args["page"])) if request.args.get("page", "").isdigit() else 1
+    records, total = get_register().find(kind=kind if kind in KINDS else None, year=year, q=q,
+                                         limit=PAGE, offset=(page - 1) * PAGE)
+    return render_template("web/register.html", records=records, total=total, page=page,
+                           pages=max(1, -(-total // PAGE)), kinds=KINDS, kind=kind,
+                           year=year_arg, q=q or "")
