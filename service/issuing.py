@@ -54,7 +54,7 @@ def preview(kind_name: str, payload: bytes | str | dict[str, Any], fmt: Format) 
     """Render a draft: no number taken, nothing stored."""
     kind = get_kind(kind_name)
     doc = validate(kind, payload)
-    context = kind.build(doc, None)
+    context = {**kind.build(doc, None), "draft": True}  # marked 草稿 whatever the kind
     content = render(kind.name, context, fmt)
     return Draft(content, f"草稿-{kind.short}.{fmt}", list(context.get("warnings", [])))
 
@@ -72,7 +72,7 @@ def issue(
     doc = validate(kind, payload)
 
     def render_all(serial: int | None) -> tuple[dict[str, bytes], list[str]]:
-        context = kind.build(doc, serial)
+        context = {**kind.build(doc, serial), "draft": False}
         files: dict[str, bytes] = {fmt: render(kind.name, context, fmt) for fmt in FORMATS}
         return files, list(context.get("warnings", []))
 

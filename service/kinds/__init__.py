@@ -8,6 +8,7 @@ from service.kinds.base import Kind
 
 MODULES = [
     "transfer_notice",
+    "commitment_letter",
 ]
 
 
