@@ -19,6 +19,8 @@ from docx.shared import Mm, Pt, RGBColor, Twips
 OUT = Path(__file__).resolve().parents[1] / "templates" / "docx"
 
 GRID = 579  # twips: 22 lines in the 225 mm 版心
+TABLE_LINE = 280  # twips: 14 pt lines for 10.5 pt table text
+TABLE_INFO_LINE = 400  # twips: 20 pt lines for the 14 pt lines around a table
 FANGSONG, XBS, HEI, KAI = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312"
 PPR_ORDER = (
     "w:pStyle w:keepNext w:keepLines w:pageBreakBefore w:framePr w:widowControl w:numPr "
@@ -126,6 +128,14 @@ def base_document(*, landscape: bool = False):  # type: ignore[no-untyped-def]
     _banji_rules(_style(doc, "版记", size=14, first_chars=1))
     _style(doc, "页码", size=14, line=280)
     _style(doc, "草稿标记", family=HEI, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, line=280)
+    # Statistics tables (summary): 五号 text in the cells, 黑体 headers, 四号 lines around them.
+    _style(doc, "表格文字", size=10.5, align=WD_ALIGN_PARAGRAPH.CENTER, line=TABLE_LINE)
+    _style(doc, "表格文字左", base="表格文字", size=10.5, align=WD_ALIGN_PARAGRAPH.LEFT,
+           line=TABLE_LINE)
+    _style(doc, "表格表头", family=HEI, size=10.5, align=WD_ALIGN_PARAGRAPH.CENTER,
+           line=TABLE_LINE)
+    _style(doc, "表格信息", size=14, line=TABLE_INFO_LINE)
+    _style(doc, "表格题注", family=HEI, size=14, line=TABLE_INFO_LINE, before=120, keep_next=True)
 
     section = doc.sections[0]
     if landscape:
@@ -165,7 +175,7 @@ def base_document(*, landscape: bool = False):  # type: ignore[no-untyped-def]
         header.is_linked_to_previous = False
         p = header.paragraphs[0]
         p.style = doc.styles["草稿标记"]
-        run = p.add_run("{% if draft %}草稿（未编号，不作正式文书使用）{% endif %}")
+        run = p.add_run("{% if draft %}草稿（未签发，不作正式文书使用）{% endif %}")
         run.font.color.rgb = RGBColor(0xC0, 0, 0)
     return doc
 
@@ -249,3 +259,87 @@ def build(name: str, fill: Callable, landscape: bool = False) -> Path:  # type: 
     doc.save(path)
     _replace_sentinels(path)
     return path
+
+
+# Tables (statistics forms): thin rules, fixed column widths, header rows on every page.
+TBLPR_ORDER = (
+    "w:tblStyle w:tblpPr w:tblOverlap w:bidiVisual w:tblStyleRowBandSize w:tblStyleColBandSize "
+    "w:tblW w:jc w:tblCellSpacing w:tblInd w:tblBorders w:shd w:tblLayout w:tblCellMar w:tblLook "
+    "w:tblCaption w:tblDescription w:tblPrChange"
+).split()
+
+
+def _insert_in(parent, element, order: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Insert `element` into `parent` at its schema position given by `order`."""
+    tag = "w:" + element.tag.split("}")[1]
+    for old in parent.findall(qn(tag)):
+        parent.remove(old)
+    parent.insert_element_before(element, *order[order.index(tag) + 1 :])
+
+
+def grid_table(doc, widths_mm: list[float], rows: int, header_rows: int = 1):  # type: ignore[no-untyped-def]
+    """A table with 0.5 pt rules, fixed column widths (mm) and cell margins of 0.75 mm; its
+    first `header_rows` rows repeat at the top of every page (w:tblHeader)."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
+    table = doc.add_table(rows=rows, cols=len(widths_mm))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tblpr = table._tbl.tblPr
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(sum(int(Mm(w).twips) for w in widths_mm)))
+    width.set(qn("w:type"), "dxa")
+    _insert_in(tblpr, width, TBLPR_ORDER)
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        for attr, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"),
+                            ("w:color", "000000")):
+            el.set(qn(attr), value)
+        borders.append(el)
+    _insert_in(tblpr, borders, TBLPR_ORDER)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    _insert_in(tblpr, layout, TBLPR_ORDER)
+    margins = OxmlElement("w:tblCellMar")
+    for edge, twips in (("top", 20), ("left", 43), ("bottom", 20), ("right", 43)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    _insert_in(tblpr, margins, TBLPR_ORDER)
+    for column, w in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(w)
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(w)
+    for row in table.rows[:header_rows]:
+        header_row(row)
+    return table
+
+
+def header_row(row) -> None:  # type: ignore[no-untyped-def]
+    """Mark a table row as a header row, repeated at the top of every page, never split."""
+    trpr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        if trpr.find(qn(tag)) is None:
+            trpr.append(OxmlElement(tag))
+
+
+def keep_row_whole(row) -> None:  # type: ignore[no-untyped-def]
+    """Do not split a table row across pages (w:cantSplit)."""
+    trpr = row._tr.get_or_add_trPr()
+    if trpr.find(qn("w:cantSplit")) is None:
+        trpr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def cell_text(doc, cell, text: str, style: str = "表格文字") -> None:  # type: ignore[no-untyped-def]
+    """Put `text` in a table cell as one paragraph in `style`, centred vertically."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+
+    paragraph = cell.paragraphs[0]
+    paragraph.style = doc.styles[style]
+    paragraph.text = text
+    for extra in cell.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER

@@ -53,6 +53,8 @@ def _reason(err: Any) -> str:
     if kind == "too_short":
         return f"至少应有{ctx.get('min_length')}项"
     if kind == "too_long":
+        if isinstance(err.get("input"), str):
+            return f"不能超过{ctx.get('max_length')}个字符"
         return f"最多{ctx.get('max_length')}项"
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")

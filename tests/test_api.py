@@ -57,7 +57,7 @@ def test_preview_is_a_draft_and_stores_nothing(client) -> None:  # type: ignore[
     response = client.post("/api/v1/render/transfer-notice.pdf", json=load_fixture("transfer-notice"))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
-    assert "草稿（未编号，不作正式文书使用）" in text and "（煤）移〔2022〕号" in squeeze(text)
+    assert "草稿（未签发，不作正式文书使用）" in text and "（煤）移〔2022〕号" in squeeze(text)
     assert response.headers["X-Draft"] == "true"
     assert client.get("/api/v1/documents").json["total"] == 0
 

@@ -107,7 +107,7 @@ def test_number_year_is_the_issue_year_and_draft_has_no_serial() -> None:
 
 def test_draft_is_marked_in_both_formats() -> None:
     ctx = context(load_fixture("transfer-notice"), None)
-    mark = "草稿（未编号，不作正式文书使用）"
+    mark = "草稿（未签发，不作正式文书使用）"
     assert mark in pdf_text(render(KIND.name, ctx, "pdf"))
     import io
 

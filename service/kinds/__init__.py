@@ -9,6 +9,8 @@ from service.kinds.base import Kind
 MODULES = [
     "transfer_notice",
     "commitment_letter",
+    "typical_case",
+    "bulletin",
 ]
 
 

@@ -42,6 +42,8 @@ ShortText = Annotated[
     AfterValidator(_cleaned),
     AfterValidator(_nonblank),
 ]
+# Field(max_length=…) does not tighten these; nest them instead, as Name does.
+Name = Annotated[ShortText, StringConstraints(max_length=50)]
 Day = Annotated[date, Field(strict=True, json_schema_extra={"format": "date"})]
 
 
@@ -56,8 +58,8 @@ class Person(Strict):
 
     model_config = ConfigDict(title="Person")
 
-    name: ShortText = Field(title="姓名", max_length=50)
-    phone: ShortText | None = Field(default=None, title="联系方式", max_length=50)
+    name: Name = Field(title="姓名")
+    phone: Name | None = Field(default=None, title="联系方式")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from service.kinds.base import MAX_ITEMS, Day, Kind, ShortText, Strict, Text
+from service.kinds.base import MAX_ITEMS, Day, Kind, Name, ShortText, Strict, Text
 from service.text import cn_date, text_width_em, title_lines
 from service.workdays import fallback_warning, last_workday
 
@@ -74,8 +74,8 @@ Month = Annotated[
 class Principal(Strict):
     """The 主要负责人 who signs the letter."""
 
-    name: ShortText = Field(title="姓名", max_length=50)
-    title: ShortText = Field(title="职务", max_length=50, description="e.g. 局长、所长、总经理")
+    name: Name = Field(title="姓名")
+    title: Name = Field(title="职务", description="如：局长、所长、总经理")
 
 
 class CommitmentLetter(Strict):

@@ -77,7 +77,8 @@ def render_pdf(kind: str, context: dict[str, Any]) -> bytes:
         document = source.render(stylesheets=[stylesheet], font_config=font_config)
         pages = len(document.pages)
         lines = sum(_lines(page) for page in document.pages)
-        if pages > 1 and lines <= (pages - 1) * TYPE_AREA_HEIGHT_PT / TIGHTER_PITCHES[-1]:
+        # Only short documents: a long one (or one of forced page breaks) cannot gain.
+        if 1 < pages <= 3 and lines <= (pages - 1) * TYPE_AREA_HEIGHT_PT / TIGHTER_PITCHES[-1]:
             for tighter in _tighter:
                 closer = source.render(stylesheets=[stylesheet, tighter], font_config=font_config)
                 if len(closer.pages) < len(document.pages):
