@@ -11,6 +11,7 @@ MODULES = [
     "commitment_letter",
     "typical_case",
     "bulletin",
+    "summary",
 ]
 
 
