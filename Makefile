@@ -7,7 +7,7 @@ BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed-stamp
 
 # What the tests need beyond `make run`: a real browser for the web tests.
-TEST_PACKAGES := chromium
+TEST_PACKAGES := chromium redis-server
 
 .PHONY: run test system test-system venv lint templates bench clean
 
@@ -25,9 +25,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# gunicorn serves the app; a Huey consumer next to it runs batch jobs (both stop together).
 run: system venv
 	mkdir -p instance
 	$(BIN)/flask --app wsgi init-db
+	$(BIN)/huey_consumer service.jobs.huey --workers $(WORKERS) --worker-type process & \
+	consumer=$$!; trap "kill $$consumer 2>/dev/null" EXIT INT TERM; \
 	GONGWEN_LOCAL=1 $(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
 	    --access-logfile - wsgi:app
 

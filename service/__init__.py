@@ -23,13 +23,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from service import api, cli, db, errors, openapi, security, web
+    from service import api, batches_api, cli, db, errors, openapi, security, web
 
     db.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(batches_api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(web.bp)
     return app

@@ -109,7 +109,7 @@ def _send(content: bytes, fmt: str, name: str, fallback: str, *, inline: bool = 
     return response
 
 
-def _json_body() -> bytes:
+def json_body() -> bytes:
     if not (request.mimetype == "application/json" or request.mimetype.endswith("+json")):
         raise ServiceError(415, "unsupported_media_type",
                            "请求内容应为JSON（Content-Type: application/json）")
@@ -145,7 +145,7 @@ def schema(kind: str) -> Response:
 @bp.post(f"/render/<kind>.<{FORMAT}>")
 def preview(kind: str, fmt: str) -> Response:
     """A draft of the document: no number taken, nothing stored."""
-    draft = issuing.preview(kind, _json_body(), fmt)  # type: ignore[arg-type]
+    draft = issuing.preview(kind, json_body(), fmt)  # type: ignore[arg-type]
     response = _send(draft.content, fmt, draft.name, f"draft-{kind}", inline=fmt == "pdf")
     response.headers["Cache-Control"] = "no-store"
     if draft.warnings:  # header values are Latin-1: the JSON list goes percent-encoded
@@ -160,7 +160,7 @@ def issue(kind: str) -> tuple[Response, int, dict[str, str]]:
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _KEY.match(key):
         raise ServiceError(400, "bad_idempotency_key", "Idempotency-Key应为1至255个可见ASCII字符")
-    body = _json_body()
+    body = json_body()
     try:
         record = issuing.issue(get_register(), kind, body, idempotency_key=key)
     except IdempotencyConflict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
-from service import drafts  # noqa: F401  (its table is part of the schema)
+from service import drafts, jobstore  # noqa: F401  (their tables are part of the schema)
 from service.register import Register
 
 

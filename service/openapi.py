@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from service.api import response_models
+from service.batches_api import BatchRequest, BatchStatus
 from service.kinds import KINDS
 from service.render import MEDIA_TYPES
 
@@ -44,6 +45,7 @@ def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of API version 1."""
     models: list[tuple[type[BaseModel], Any]] = [(k.model, "validation") for k in KINDS.values()]
     models += [(m, "serialization") for m in response_models().values()]
+    models += [(BatchRequest, "validation"), (BatchStatus, "serialization")]
     refs, defs = models_json_schema(models, ref_template="#/components/schemas/{model}")
     ref = {model: refs[(model, mode)]["$ref"] for model, mode in models}
     resp = response_models()
@@ -102,12 +104,33 @@ def document() -> dict[str, Any]:
                 "summary": f"预览{kind.title}（草稿，不编号）",
                 "requestBody": body,
                 "responses": {"200": _binary(fmt), **CLIENT_ERRORS}}}
+    paths.update(_batch_paths(ref[BatchRequest], ref[BatchStatus]))
     return {
         "openapi": "3.1.0",
         "info": {"title": "安全生产专项行动文书服务 API", "version": "1",
                  "description": "交办（移送）书等公文的编号、生成（DOCX/PDF）与登记。"},
         "paths": paths,
         "components": {"schemas": defs.get("$defs", {})},
+    }
+
+
+def _batch_paths(request_ref: str, status_ref: str) -> dict[str, Any]:
+    batch_id = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    return {
+        "/api/v1/batches": {"post": {
+            "operationId": "submitBatch", "summary": "提交批量任务（异步，返回任务编号）",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": request_ref}}}},
+            "responses": {"202": _json(status_ref, "queued"), **CLIENT_ERRORS}}},
+        "/api/v1/batches/{id}": {"get": {
+            "operationId": "batchStatus", "summary": "批量任务进度", "parameters": batch_id,
+            "responses": {"200": _json(status_ref, "progress"), "404": _error("no such job")}}},
+        "/api/v1/batches/{id}.zip": {"get": {
+            "operationId": "batchZip", "summary": "下载批量任务结果（zip）", "parameters": batch_id,
+            "responses": {"200": {"description": "outputs, manifest.json and errors.jsonl",
+                                  "content": {"application/zip": {"schema": {
+                                      "type": "string", "format": "binary"}}}},
+                          "404": _error("no such job"), "409": _error("not finished yet")}}},
     }
 
 

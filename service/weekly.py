@@ -47,7 +47,7 @@ def group_cases(items: list[batch.Item], monday: date, sunday: date
             continue
         unit, reported = getattr(case, "unit", None), getattr(case, "reported_on", None)
         missing = [f for f, v in (("unit", unit), ("reported_on", reported)) if v is None]
-        if missing:
+        if missing or unit is None or reported is None:
             errors.append({"line": item.line, "kind": kind.name, "error": "invalid",
                            "message": "编入周通报的案例须填写报送单位和报送日期",
                            "fields": [{"path": f, "message": "缺少" + ("报送单位" if f == "unit"

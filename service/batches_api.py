@@ -1,0 +1,119 @@
+"""Batch jobs over HTTP: submit (202), follow progress, fetch the outputs as one zip."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from flask import Blueprint, Response, jsonify, request, send_file, url_for
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from service import jobs, jobstore
+from service.api import json_body
+from service.db import get_register
+from service.errors import ServiceError, invalid
+from service.kinds import KINDS
+
+bp = Blueprint("batches", __name__, url_prefix="/api/v1/batches")
+MAX_ITEMS = 2000
+MAX_BODY_MB = int(os.environ.get("GONGWEN_MAX_BATCH_MB", "32"))
+KindName = Literal[tuple(KINDS)]  # type: ignore[valid-type]
+
+
+class BatchItemIn(BaseModel):
+    """One item of a batch: a kind and its payload (checked when the item runs)."""
+
+    model_config = ConfigDict(extra="forbid", title="BatchItem")
+    kind: KindName = Field(title="文书种类")  # type: ignore[valid-type]
+    data: dict[str, Any] = Field(title="文书数据")
+
+
+class BatchRequest(BaseModel):
+    """A batch job: up to 2000 items, the formats to render, and whether to issue them."""
+
+    model_config = ConfigDict(extra="forbid")
+    items: list[BatchItemIn] = Field(title="项目", min_length=1, max_length=MAX_ITEMS)
+    formats: list[Literal["docx", "pdf"]] = Field(default=["docx", "pdf"], title="格式",
+                                                  min_length=1, max_length=2)
+    issue: bool = Field(default=False, title="签发（编号登记）")
+
+
+class BatchStatus(BaseModel):
+    """Where a batch job stands."""
+
+    id: str
+    status: Literal["queued", "running", "finished"]
+    total: int
+    done: int
+    failed: int
+    pending: int
+    created_at: datetime
+    links: dict[str, str]
+
+
+@bp.before_request
+def _bigger_bodies() -> None:
+    request.max_content_length = MAX_BODY_MB * 1024 * 1024
+
+
+def _status(batch_id: str) -> BatchStatus:
+    job = jobstore.load(get_register(), batch_id)
+    if job is None:
+        raise ServiceError(404, "not_found", "没有这个批量任务")
+    counts = jobstore.progress(get_register(), batch_id)
+    state: Literal["queued", "running", "finished"] = (
+        "finished" if counts["pending"] == 0 else
+        "queued" if counts["done"] + counts["failed"] == 0 else "running")
+    created = job.created_at if job.created_at.tzinfo else job.created_at.replace(tzinfo=UTC)
+    return BatchStatus(
+        id=batch_id, status=state, total=job.total, created_at=created, **counts,
+        links={"self": url_for("batches.status", batch_id=batch_id),
+               "zip": url_for("batches.archive", batch_id=batch_id)})
+
+
+@bp.post("")
+def submit() -> tuple[Response, int, dict[str, str]]:
+    """Store and queue a batch job; the answer comes before any item is rendered."""
+    try:
+        job = BatchRequest.model_validate_json(json_body())
+    except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise ServiceError(400, "bad_json", "请求内容不是有效的JSON") from None
+        raise invalid(BatchRequest, exc) from None
+    items = [item.model_dump() for item in job.items]
+    batch_id = jobstore.create(get_register(), items, list(dict.fromkeys(job.formats)), job.issue)
+    jobs.enqueue(batch_id, len(items))
+    status = _status(batch_id)
+    return jsonify(status.model_dump(mode="json")), 202, {"Location": status.links["self"]}
+
+
+@bp.get("/<batch_id>")
+def status(batch_id: str) -> Response:
+    """Progress of a job: total, done, failed, pending."""
+    return jsonify(_status(batch_id).model_dump(mode="json"))
+
+
+@bp.get("/<batch_id>.zip")
+def archive(batch_id: str) -> Response:
+    """The outputs of a finished job with manifest.json and errors.jsonl, as one zip."""
+    if _status(batch_id).status != "finished":
+        raise ServiceError(409, "not_finished", "批量任务尚未完成，请稍后再下载")
+    register = get_register()
+    out = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)
+    finished = jobstore.outcomes(register, batch_id)
+    manifest = [entry for state, entry in finished if state == "done"]
+    errors = [entry for state, entry in finished if state == "failed"]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in jobstore.files(register, batch_id):
+            z.writestr(name, content)
+        z.writestr("manifest.json", json.dumps({"items": manifest, "failed": len(errors)},
+                                               ensure_ascii=False, indent=1))
+        z.writestr("errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n"
+                                           for e in errors))
+    out.seek(0)
+    return send_file(out, mimetype="application/zip", as_attachment=True,
+                     download_name=f"batch-{batch_id}.zip")

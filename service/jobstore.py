@@ -1,0 +1,151 @@
+"""Batch jobs in the register's database: the items, their outcome and their files, so any
+web process and any queue consumer on any machine sees the same state."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Boolean, DateTime, Integer, LargeBinary, String, Text, func, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from service.batch import Result, error_entry, manifest_entry
+from service.register import Base, Register
+
+CHUNK = 10  # items per queued task: small enough to spread a batch over all consumers
+
+
+class Batch(Base):
+    """A batch job: its options and when it last made progress."""
+
+    __tablename__ = "batches"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    formats: Mapped[str] = mapped_column(String(20))
+    issue: Mapped[bool] = mapped_column(Boolean)
+    total: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+
+class BatchItem(Base):
+    """One item of a job: pending until a consumer stores its result."""
+
+    __tablename__ = "batch_items"
+    batch_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    outcome: Mapped[str | None] = mapped_column(Text)  # manifest or error entry, JSON
+
+
+class BatchFile(Base):
+    """An output file of a job item."""
+
+    __tablename__ = "batch_files"
+    batch_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    format: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create(register: Register, items: list[dict[str, Any]], formats: list[str],
+           issue: bool) -> str:
+    """Store a new job with its items; returns its id."""
+    batch_id = uuid.uuid4().hex
+    with Session(register.engine) as s, s.begin():
+        s.add(Batch(id=batch_id, formats=",".join(formats), issue=issue, total=len(items),
+                    created_at=_now(), updated_at=_now(), finished=not items))
+        s.add_all(BatchItem(batch_id=batch_id, idx=i, kind=item["kind"], status="pending",
+                            data=json.dumps(item["data"], ensure_ascii=False))
+                  for i, item in enumerate(items))
+    return batch_id
+
+
+def chunks(total: int) -> list[tuple[int, int]]:
+    """The (start, end) index ranges a job of `total` items is queued as."""
+    return [(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
+
+
+def load(register: Register, batch_id: str) -> Batch | None:
+    """The job, or None."""
+    with Session(register.engine) as s:
+        return s.get(Batch, batch_id)
+
+
+def pending_items(register: Register, batch_id: str, start: int, end: int
+                  ) -> list[tuple[int, str, Any]]:
+    """The (index, kind, data) of a range's items that still wait for a result."""
+    with Session(register.engine) as s:
+        rows = s.execute(select(BatchItem.idx, BatchItem.kind, BatchItem.data).where(
+            BatchItem.batch_id == batch_id, BatchItem.idx >= start, BatchItem.idx < end,
+            BatchItem.status == "pending").order_by(BatchItem.idx)).all()
+    return [(idx, kind, json.loads(data)) for idx, kind, data in rows]
+
+
+def store(register: Register, batch_id: str, idx: int, result: Result) -> None:
+    """Record an item's result and files in one transaction, and mark the job alive."""
+    failed = result.error is not None
+    outcome = error_entry(result) if failed else manifest_entry(result)
+    with Session(register.engine) as s, s.begin():
+        for fmt, (name, content) in result.files.items():
+            s.merge(BatchFile(batch_id=batch_id, idx=idx, format=fmt, name=name, content=content))
+        s.execute(update(BatchItem).where(BatchItem.batch_id == batch_id, BatchItem.idx == idx)
+                  .values(status="failed" if failed else "done",
+                          outcome=json.dumps(outcome, ensure_ascii=False)))
+        waiting = s.execute(select(func.count()).select_from(BatchItem).where(
+            BatchItem.batch_id == batch_id, BatchItem.status == "pending")).scalar_one()
+        s.execute(update(Batch).where(Batch.id == batch_id)
+                  .values(updated_at=_now(), finished=waiting == 0))
+
+
+def progress(register: Register, batch_id: str) -> dict[str, int]:
+    """Counts of the job's items by status: pending, done, failed."""
+    with Session(register.engine) as s:
+        rows = s.execute(select(BatchItem.status, func.count()).where(
+            BatchItem.batch_id == batch_id).group_by(BatchItem.status)).all()
+    counts = {"pending": 0, "done": 0, "failed": 0}
+    counts.update({status: int(n) for status, n in rows})
+    return counts
+
+
+def outcomes(register: Register, batch_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """(status, manifest or error entry) of every finished item, in order."""
+    with Session(register.engine) as s:
+        rows = s.execute(select(BatchItem.status, BatchItem.outcome).where(
+            BatchItem.batch_id == batch_id, BatchItem.status != "pending")
+            .order_by(BatchItem.idx)).all()
+    return [(status, json.loads(outcome or "{}")) for status, outcome in rows]
+
+
+def files(register: Register, batch_id: str) -> list[tuple[str, bytes]]:
+    """(name, bytes) of every output file of the job."""
+    with Session(register.engine) as s:
+        rows = s.execute(select(BatchFile.name, BatchFile.content).where(
+            BatchFile.batch_id == batch_id).order_by(BatchFile.idx, BatchFile.format)).all()
+    return [(name, bytes(content)) for name, content in rows]
+
+
+def stale(register: Register, older_than: timedelta) -> list[tuple[str, list[int]]]:
+    """Jobs with pending items and no progress for `older_than`, with those items' indices;
+    their updated_at is moved on so one requeue is not repeated at once."""
+    cutoff = _now() - older_than
+    with Session(register.engine) as s, s.begin():
+        ids = s.execute(select(Batch.id).where(
+            Batch.finished.is_(False), Batch.updated_at < cutoff)).scalars().all()
+        out = []
+        for batch_id in ids:
+            waiting = s.execute(select(BatchItem.idx).where(
+                BatchItem.batch_id == batch_id, BatchItem.status == "pending")).scalars().all()
+            if waiting:
+                out.append((batch_id, list(waiting)))
+                s.execute(update(Batch).where(Batch.id == batch_id).values(updated_at=_now()))
+    return out
