@@ -30,11 +30,12 @@ class Bulletin(Strict):
         title="编发单位", description="如：东岭县应急管理局"
     )
     issue_no: IssueNo | None = Field(
-        default=None, title="期号", description="第N期; omitted: the next number of the unit's year"
+        default=None, title="期号", description="不填则由系统按本单位当年顺序编号"
     )
     period_start: Day = Field(title="通报周期起始日期")
     period_end: Day = Field(title="通报周期截止日期")
-    issued_on: Day = Field(title="印发日期", description="期号按该日期的年份编排")
+    issued_on: Day = Field(title="印发日期", description="期号按该日期的年份编排",
+                           json_schema_extra={"x-default": "today"})
     cases: list[TypicalCase] = Field(title="典型案例", min_length=1, max_length=MAX_CASES)
 
     @model_validator(mode="after")

@@ -66,7 +66,8 @@ def _real_month(value: str) -> str:
 
 Month = Annotated[
     str,
-    Field(json_schema_extra={"pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "examples": ["2022-01"]}),
+    Field(json_schema_extra={"pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "examples": ["2022-01"],
+                             "format": "month"}),
     AfterValidator(_real_month),
 ]
 
@@ -84,23 +85,27 @@ class CommitmentLetter(Strict):
 
     level: Literal["enterprise", "township", "county"] = Field(
         title="承诺层级",
-        description="enterprise 企业 / township 乡（镇、街道）监管所 / county 县（市、区）局",
+        description="决定承诺的措辞：企业承诺本企业，监管所和县局承诺本辖区",
+        json_schema_extra={"x-labels": {"enterprise": "企业", "township": "乡（镇、街道）监管所",
+                                        "county": "县（市、区）局"}},
     )
     unit: ShortText = Field(title="承诺单位")
     jurisdiction: ShortText | None = Field(
         default=None, title="辖区范围",
-        description="本辖区 as printed in the opening, for township and county levels only",
+        description="开头“本辖区（…）”中的说明，仅监管所和县局填写，如：全县14个乡镇",
     )
     principal: Principal = Field(title="主要负责人")
-    period: Month = Field(title="承诺月份", description="YYYY-MM, the month the letter covers")
-    addressee: ShortText = Field(title="报送机关", description="e.g. 市局“百日攻坚”办公室")
+    period: Month = Field(
+        title="承诺月份", description="承诺所涉月份；报送截止时间为该月最后一个工作日15时"
+    )
+    addressee: ShortText = Field(title="报送机关", description="如：市局“百日攻坚”办公室")
     commitments: list[Text] = Field(
         default_factory=list, title="其他承诺事项", max_length=MAX_ITEMS,
-        description="extra items, numbered after the two standard ones",
+        description="在两项标准承诺之后接续编号",
     )
-    signed_on: Day = Field(title="签署日期")
+    signed_on: Day = Field(title="签署日期", json_schema_extra={"x-default": "today"})
     campaign: ShortText = Field(
-        default="“百日攻坚”集中行动", title="专项行动名称", description="printed in the title"
+        default="“百日攻坚”集中行动", title="专项行动名称", description="印在标题中"
     )
 
     @model_validator(mode="after")

@@ -69,21 +69,22 @@ class Finding(Strict):
     enterprise: Long = Field(title="生产经营建设单位名称",
                                   description="生产经营建设单位名称/非法业主名称")
     found_on: Day = Field(title="发现日期",
-                          description="records found outside the period are left out")
+                          description="发现日期不在统计期内的记录不计入，并给出提示")
     township: Brief = Field(title="所在乡镇")
     industry: Brief = Field(title="企业类别",
-                                description="企业类别/行业领域, e.g. 煤矿, 非煤矿山, 危险化学品")
+                                description="企业类别/行业领域，如：煤矿、非煤矿山、危险化学品")
     category: Category = Field(
         title="问题类型",
-        description="major_hazard 重大事故隐患 / general_hazard 一般隐患 / "
-                    "illegal_act 非法违法行为",
+        json_schema_extra={"x-labels": {"major_hazard": "重大事故隐患",
+                                        "general_hazard": "一般隐患",
+                                        "illegal_act": "非法违法行为"}},
     )
     detail: Detail = Field(title="明细",
                          description="重大事故隐患/具体非法违法行为明细")
     source: Source = Field(
         title="信息来源",
-        description="self_check 企业自查 / inspection 执法检查 / report 群众举报 / "
-                    "assigned 上级交办",
+        json_schema_extra={"x-labels": {"self_check": "企业自查", "inspection": "执法检查",
+                                        "report": "群众举报", "assigned": "上级交办"}},
     )
     checked_by: Mid = Field(title="核查单位")
     escalated: bool = Field(title="是否提级核查")
@@ -95,15 +96,14 @@ class Finding(Strict):
     )
     rectified_on: Day | None = Field(
         default=None, title="整改销号日期",
-        description="set when rectification is accepted; after period_end it counts as "
-                    "not rectified in that period",
+        description="整改验收销号的日期；晚于统计期止的按未整改统计",
     )
     supervised_by: Mid | None = Field(
         default=None, title="挂牌督办单位",
-        description="optional: the government or department that put the hazard under 挂牌督办",
+        description="对该重大隐患挂牌督办的政府或部门（可不填）",
     )
     plan: Plan | None = Field(default=None, title="整改计划",
-                              description="optional: 整改措施及时限, printed in 重大隐患明细")
+                              description="整改措施及时限，印在重大隐患明细中（可不填）")
 
     @field_validator("measures")
     @classmethod
@@ -138,15 +138,16 @@ class Summary(Strict):
 
     layout: Layout = Field(
         default="weekly", title="表式",
-        description="weekly 统计表（周报） / report 工作报表 / dispatch 调度表（总体情况）",
+        json_schema_extra={"x-labels": {"weekly": "统计表（周报）", "report": "工作报表",
+                                        "dispatch": "调度表（总体情况）"}},
     )
     campaign: Long | None = Field(
         default=None, title="专项行动名称",
-        description="optional: printed before the form's name, e.g. 安全生产“百日攻坚”冬季行动",
+        description="印在表名之前（可不填），如：安全生产“百日攻坚”冬季行动",
     )
     unit: Long = Field(title="填报单位")
     filled_by: Mid = Field(title="填表人")
-    filled_on: Day = Field(title="填表日期")
+    filled_on: Day = Field(title="填表日期", json_schema_extra={"x-default": "today"})
     period_start: Day = Field(title="统计期起")
     period_end: Day = Field(title="统计期止")
     findings: list[Finding] = Field(title="问题记录", max_length=MAX_FINDINGS)

@@ -87,7 +87,7 @@ class TypicalCase(Strict):
         description="责令停产整顿、行政处罚、警示约谈等处理结果，每段一项",
     )
     analysis: Annotated[Analysis, Section] = Field(
-        title=SECTIONS["analysis"], description="responsibility / institutions / factors，至少一项"
+        title=SECTIONS["analysis"], description="三个方面至少填写一项"
     )
     recommendations: Annotated[list[Text], Section] = Field(
         title=SECTIONS["recommendations"], min_length=1, max_length=MAX_ITEMS,
@@ -96,7 +96,7 @@ class TypicalCase(Strict):
     unit: ShortText | None = Field(default=None, title="报送单位")
     reported_on: Day | None = Field(default=None, title="报送日期")
     negative: bool = Field(default=False, title="负面典型案例")
-    industry: ShortText | None = Field(default=None, title="行业领域", description="e.g. 煤矿")
+    industry: ShortText | None = Field(default=None, title="行业领域", description="如：煤矿")
 
     @model_validator(mode="after")
     def _template_rules(self) -> TypicalCase:
