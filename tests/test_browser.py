@@ -175,3 +175,38 @@ def test_repeatable_rows_add_and_remove_in_the_browser(
     text = pdf_text(page.request.get(server + page.locator("#draft-pdf").get_attribute("src")).body())
     assert "2. 现场照片6张" in text and "要删除的一行" not in text
     assert "抄送：驻局纪检监察组，县安委会办公室。" in text.replace("\n", "")
+
+
+def test_typical_case_keywords_and_paragraphs_as_rows(
+        server: str, browser_page: Page, tmp_path: Path) -> None:
+    """A kind made of lists: rows are added in place and keep their order."""
+    page = browser_page
+    shot = Shots(page, tmp_path)
+    page.goto(server + "/new/typical-case")
+    page.fill("#f-title", "东岭县应急管理局对东岭县某某煤业有限公司超能力组织生产案")
+    keywords = page.locator("fieldset[data-list=keywords]")
+    for i, word in enumerate(["超能力组织生产", "重大事故隐患", "停产整顿"]):
+        if i:
+            keywords.locator(":scope > button.add").click()
+        page.fill(f"[id='f-keywords.{i}']", word)
+    page.fill("#f-gist", "月原煤产量大于核定生产能力10%的，应当判定为重大事故隐患。")
+    page.fill("[id='f-facts.0']", "2022年1月11日检查发现该矿超能力组织生产。")
+    page.locator("fieldset[data-list=facts] > button.add").click()
+    page.fill("[id='f-facts.1']", "该矿二采区同时布置两个回采工作面。")
+    page.fill("[id='f-outcome.0']", "依法责令停产整顿，处罚款50万元。")
+    page.fill("[id='f-analysis.responsibility']", "企业主体责任落实不到位。")
+    page.fill("[id='f-recommendations.0']", "推进产量监测系统联网。")
+    page.locator("fieldset[data-list=recommendations] > button.add").click()
+    page.fill("[id='f-recommendations.1']", "对超产煤矿一律停产整顿。")
+    shot("rows-filled", "fieldset[data-list=recommendations]")
+    page.click("button.primary:has-text('预览草稿')")
+    expect(page.locator("h1")).to_contain_text("预览")
+    text = pdf_text(page.request.get(server + page.locator("#draft-pdf").get_attribute("src")).body())
+    flat = text.replace("\n", "")
+    assert "超能力组织生产；重大事故隐患；停产整顿" in flat
+    assert flat.index("该矿超能力组织生产") < flat.index("二采区同时布置")
+    assert "1. 推进产量监测系统联网。" in flat and "2. 对超产煤矿一律停产整顿。" in flat
+    page.click("#edit")  # back to the form: every row is still there
+    expect(page.locator("[id='f-keywords.2']")).to_have_value("停产整顿")
+    expect(page.locator("[id='f-recommendations.1']")).to_have_value("对超产煤矿一律停产整顿。")
+    shot("back-to-edit", "fieldset[data-list=keywords]")

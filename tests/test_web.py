@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from service.forms import flatten
 from service.kinds import KINDS
-from tests.conftest import load_fixture, pdf_text
+from tests.conftest import FIXTURES, load_fixture, pdf_text
 
 
 def csrf(client) -> str:  # type: ignore[no-untyped-def]
@@ -144,3 +144,38 @@ def test_security_headers(client) -> None:  # type: ignore[no-untyped-def]
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "<script>" not in response.get_data(as_text=True)  # no inline script to allow
+
+
+FIXTURE_CASES = sorted(p.stem for p in FIXTURES.glob("*.json"))
+
+
+def _kind_of(fixture: str) -> str:
+    return next(k for k in sorted(KINDS, key=len, reverse=True) if fixture.startswith(k))
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_CASES)
+def test_every_fixture_goes_through_its_form_to_an_issued_document(client, fixture: str) -> None:  # type: ignore[no-untyped-def]
+    kind = _kind_of(fixture)
+    token = csrf(client)
+    response = client.post(f"/new/{kind}", data=form_data(load_fixture(fixture), token))
+    assert response.status_code == 302, re.findall(r'class="error"[^>]*>([^<]+)<', response.get_data(as_text=True))
+    issued = client.post(response.headers["Location"] + "/issue", data={"_csrf": token})
+    page = client.get(issued.headers["Location"]).get_data(as_text=True)
+    assert "已签发" in page and KINDS[kind].title in page
+    listing = client.get("/api/v1/documents").json["documents"]
+    assert listing[0]["kind"] == kind
+    assert listing[0]["label"] in page
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_form_shows_a_missing_required_field_beside_it(client, kind: str) -> None:  # type: ignore[no-untyped-def]
+    fixture = next(f for f in FIXTURE_CASES if _kind_of(f) == kind)
+    data = load_fixture(fixture)
+    required = next(k for k in KINDS[kind].model.model_json_schema()["required"]
+                    if isinstance(data.get(k), str))
+    del data[required]
+    response = client.post(f"/new/{kind}", data=form_data(data, csrf(client)))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    error = re.search(rf'<p class="error" id="err-{required}">([^<]+)</p>', html)
+    assert error and error.group(1).startswith("缺少")
