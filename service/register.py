@@ -140,10 +140,15 @@ class Register:
 
     def __init__(self, url: str) -> None:
         is_sqlite = url.startswith("sqlite")
+        # Every request waiting for the numbering lock holds a connection: let a threaded
+        # server (or a batch) have many rather than fail with a pool timeout.
         self.engine = create_engine(
             url,
             connect_args={"timeout": 60} if is_sqlite else {},
             pool_pre_ping=not is_sqlite,
+            pool_size=10,
+            max_overflow=50,
+            pool_timeout=120,
         )
         if is_sqlite:
             _sqlite_setup(self.engine)
