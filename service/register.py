@@ -154,8 +154,10 @@ class Register:
             _sqlite_setup(self.engine)
 
     def create_schema(self) -> None:
-        """Create the tables that do not exist yet."""
-        Base.metadata.create_all(self.engine)
+        """Bring the database schema up to date (Alembic migrations)."""
+        from service.migrate import upgrade
+
+        upgrade(self.engine)
 
     def dispose(self) -> None:
         """Close pooled connections (after a fork, or at shutdown)."""
