@@ -3,29 +3,39 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 
+def instance_dir() -> Path:
+    """The folder of the SQLite register, queue and secret key: GONGWEN_INSTANCE or instance/."""
+    return Path(os.environ.get("GONGWEN_INSTANCE") or Path(__file__).resolve().parents[1]
+                / "instance").resolve()
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the app; `config` overrides the environment (tests pass a temporary DB)."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_path=str(instance_dir()), instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         DATABASE_URL=os.environ.get(
             "DATABASE_URL", f"sqlite:///{os.path.join(app.instance_path, 'register.sqlite3')}"
         ),
         MAX_CONTENT_LENGTH=int(os.environ.get("GONGWEN_MAX_BODY_MB", "4")) * 1024 * 1024,
+        # Local mode (make run, on 127.0.0.1) needs no log-in; everywhere else it is required.
+        AUTH_REQUIRED=os.environ.get("GONGWEN_LOCAL", "") not in ("1", "true", "yes"),
         REGISTER_PAGE_MAX=200,
     )
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from service import api, batches_api, cli, db, errors, openapi, security, web
+    from service import access, api, batches_api, cli, db, errors, openapi, security, web
 
     db.init_app(app)
+    access.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     security.init_app(app)

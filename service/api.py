@@ -12,6 +12,7 @@ from flask import Blueprint, Response, jsonify, request, send_file, url_for
 from pydantic import BaseModel, Field
 
 from service import issuing
+from service.access import issued_by
 from service.db import get_register
 from service.errors import ServiceError
 from service.kinds import KINDS
@@ -162,7 +163,8 @@ def issue(kind: str) -> tuple[Response, int, dict[str, str]]:
         raise ServiceError(400, "bad_idempotency_key", "Idempotency-Key应为1至255个可见ASCII字符")
     body = json_body()
     try:
-        record = issuing.issue(get_register(), kind, body, idempotency_key=key)
+        record = issuing.issue(get_register(), kind, body, idempotency_key=key,
+                               issued_by=issued_by())
     except IdempotencyConflict:
         raise ServiceError(409, "idempotency_conflict",
                            "该Idempotency-Key已用于另一份不同内容的文书") from None

@@ -94,7 +94,7 @@ def _bad_json(exc: Exception) -> dict[str, Any]:
 
 
 def process(item: Item, formats: tuple[str, ...], database_url: str | None,
-            idempotency_key: str | None = None) -> Result:
+            idempotency_key: str | None = None, issued_by: str | None = None) -> Result:
     """Render (or, with a database, issue) one item. Never raises for bad data."""
     result = Result(item.line, item.key(), item.kind, error=item.error)
     if item.error:
@@ -110,7 +110,8 @@ def process(item: Item, formats: tuple[str, ...], database_url: str | None,
             return result
         register = _registers.get(database_url) or _registers.setdefault(
             database_url, Register(database_url))
-        record = issuing.issue(register, item.kind, item.data, idempotency_key=idempotency_key)
+        record = issuing.issue(register, item.kind, item.data,
+                               idempotency_key=idempotency_key, issued_by=issued_by)
         result.number_text, result.document_id = record.number_text, record.id
         result.warnings = record.warnings
         for fmt in formats:

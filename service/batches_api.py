@@ -13,6 +13,7 @@ from flask import Blueprint, Response, jsonify, request, send_file, url_for
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service import jobs, jobstore
+from service.access import issued_by
 from service.api import json_body
 from service.db import get_register
 from service.errors import ServiceError, invalid
@@ -85,7 +86,8 @@ def submit() -> tuple[Response, int, dict[str, str]]:
             raise ServiceError(400, "bad_json", "请求内容不是有效的JSON") from None
         raise invalid(BatchRequest, exc) from None
     items = [item.model_dump() for item in job.items]
-    batch_id = jobstore.create(get_register(), items, list(dict.fromkeys(job.formats)), job.issue)
+    batch_id = jobstore.create(get_register(), items, list(dict.fromkeys(job.formats)), job.issue,
+                               issued_by())
     jobs.enqueue(batch_id, len(items))
     status = _status(batch_id)
     return jsonify(status.model_dump(mode="json")), 202, {"Location": status.links["self"]}

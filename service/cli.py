@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import os
@@ -50,7 +51,12 @@ class Progress:
 
 
 def _work(args: tuple[batch.Item, tuple[str, ...], str | None, str | None]) -> batch.Result:
-    return batch.process(*args)
+    return batch.process(*args, issued_by=cli_user())
+
+
+def cli_user() -> str:
+    """issued_by for documents issued from the command line: cli:<login name>."""
+    return f"cli:{getpass.getuser()}"
 
 
 def _results(tasks: list[Any], jobs: int) -> Iterator[batch.Result]:
@@ -119,7 +125,7 @@ def init_app(app: Flask) -> None:
         payload = source.read_bytes()
         try:
             if issue:
-                record = issuing.issue(get_register(), kind, payload)
+                record = issuing.issue(get_register(), kind, payload, issued_by=cli_user())
                 content = get_register().content(record.id, fmt)
                 assert content is not None
                 output.write_bytes(content[0])

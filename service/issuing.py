@@ -12,6 +12,7 @@ from service.errors import ServiceError, invalid
 from service.kinds import KINDS, Kind
 from service.register import NumberTaken, Record, Register
 from service.render import FORMATS, Format, render
+from service.timeout import RenderTimeout, deadline, limit
 
 
 def get_kind(name: str) -> Kind:
@@ -32,6 +33,26 @@ def validate(kind: Kind, payload: bytes | str | dict[str, Any]) -> BaseModel:
         if any(e["type"] == "json_invalid" for e in exc.errors()):
             raise ServiceError(400, "bad_json", "请求内容不是有效的JSON") from None
         raise invalid(kind.model, exc) from None
+
+
+_warm: set[str] = set()  # formats this process has rendered once
+
+
+def _render(kind: Kind, context: dict[str, Any], fmt: Format) -> bytes:
+    """Render within the time limit; a runaway render becomes a 503 and rolls back. A
+    process's first render of a format is not limited: an interrupted first use could
+    leave a half-imported module behind."""
+    if fmt not in _warm:
+        content = render(kind.name, context, fmt)
+        _warm.add(fmt)
+        return content
+    try:
+        with deadline():
+            return render(kind.name, context, fmt)
+    except RenderTimeout:
+        raise ServiceError(503, "render_timeout",
+                           f"生成文书超时（超过{limit():g}秒）已停止，未占用文号；"
+                           "请精简内容或分成几份后重试") from None
 
 
 def file_name(kind: Kind, number_text: str | None, label: str, fmt: str) -> str:
@@ -55,7 +76,7 @@ def preview(kind_name: str, payload: bytes | str | dict[str, Any], fmt: Format) 
     kind = get_kind(kind_name)
     doc = validate(kind, payload)
     context = {**kind.build(doc, None), "draft": True}  # marked 草稿 whatever the kind
-    content = render(kind.name, context, fmt)
+    content = _render(kind, context, fmt)
     return Draft(content, f"草稿-{kind.short}.{fmt}", list(context.get("warnings", [])))
 
 
@@ -73,7 +94,7 @@ def issue(
 
     def render_all(serial: int | None) -> tuple[dict[str, bytes], list[str]]:
         context = {**kind.build(doc, serial), "draft": False}
-        files: dict[str, bytes] = {fmt: render(kind.name, context, fmt) for fmt in FORMATS}
+        files: dict[str, bytes] = {fmt: _render(kind, context, fmt) for fmt in FORMATS}
         return files, list(context.get("warnings", []))
 
     try:

@@ -10,20 +10,13 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-from service import batch, jobstore
+from service import batch, instance_dir, jobstore
 from service.register import Register
 
 STALE = timedelta(seconds=int(os.environ.get("GONGWEN_JOB_STALE_SECONDS", "120")))
-
-
-def instance_dir() -> Path:
-    """The instance folder the app uses (GONGWEN_INSTANCE, else <repo>/instance)."""
-    return Path(os.environ.get("GONGWEN_INSTANCE")
-                or Path(__file__).resolve().parents[1] / "instance")
 
 
 def make_huey() -> Huey:
@@ -67,7 +60,7 @@ def run_chunk(batch_id: str, start: int, end: int) -> None:
     url = reg.engine.url.render_as_string(hide_password=False) if job.issue else None
     for idx, kind, data in jobstore.pending_items(reg, batch_id, start, end):
         item = batch.Item(idx + 1, kind, data)
-        result = batch.process(item, formats, url, f"job:{batch_id}:{idx}")
+        result = batch.process(item, formats, url, f"job:{batch_id}:{idx}", job.issued_by)
         jobstore.store(reg, batch_id, idx, result)
 
 

@@ -28,6 +28,7 @@ class Batch(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    issued_by: Mapped[str | None] = mapped_column(String(120))
 
 
 class BatchItem(Base):
@@ -58,12 +59,13 @@ def _now() -> datetime:
 
 
 def create(register: Register, items: list[dict[str, Any]], formats: list[str],
-           issue: bool) -> str:
+           issue: bool, issued_by: str | None = None) -> str:
     """Store a new job with its items; returns its id."""
     batch_id = uuid.uuid4().hex
     with Session(register.engine) as s, s.begin():
         s.add(Batch(id=batch_id, formats=",".join(formats), issue=issue, total=len(items),
-                    created_at=_now(), updated_at=_now(), finished=not items))
+                    created_at=_now(), updated_at=_now(), finished=not items,
+                    issued_by=issued_by))
         s.add_all(BatchItem(batch_id=batch_id, idx=i, kind=item["kind"], status="pending",
                             data=json.dumps(item["data"], ensure_ascii=False))
                   for i, item in enumerate(items))

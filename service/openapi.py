@@ -38,6 +38,19 @@ CLIENT_ERRORS = {
     "415": _error("body is not JSON"),
     "422": _error("invalid data; `fields` names each wrong field"),
 }
+RENDER_ERRORS = {"503": _error("rendering took too long and was stopped (nothing stored)")}
+AUTH_ERRORS = {"401": _error("no valid token (Authorization: Bearer …) and no log-in"),
+               "403": _error("the token is read-only")}
+OPEN = {"listKinds", "kindSchema"}  # every other operation needs a token when auth is on
+
+
+def _secure(paths: dict[str, Any]) -> dict[str, Any]:
+    for operations in paths.values():
+        for op in operations.values():
+            if op["operationId"] not in OPEN:
+                op["security"] = [{"bearerAuth": []}]
+                op["responses"].update(AUTH_ERRORS)
+    return paths
 
 
 @lru_cache(maxsize=1)
@@ -96,21 +109,25 @@ def document() -> dict[str, Any]:
             "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {
                 "type": "string", "pattern": "^[\\x21-\\x7e]{1,255}$"}}],
             "responses": {"201": _json(ref[resp["Issued"]], "issued"),
-                          "409": _error("Idempotency-Key reused with other data"),
-                          **CLIENT_ERRORS}}}
+                          "409": _error("Idempotency-Key reused with other data, or a "
+                                        "chosen number (issue_no) already used"),
+                          **CLIENT_ERRORS, **RENDER_ERRORS}}}
         for fmt in MEDIA_TYPES:
             paths[f"/api/v1/render/{kind.name}.{fmt}"] = {"post": {
                 "operationId": f"preview_{op}_{fmt}",
                 "summary": f"预览{kind.title}（草稿，不编号）",
                 "requestBody": body,
-                "responses": {"200": _binary(fmt), **CLIENT_ERRORS}}}
+                "responses": {"200": _binary(fmt), **CLIENT_ERRORS, **RENDER_ERRORS}}}
     paths.update(_batch_paths(ref[BatchRequest], ref[BatchStatus]))
     return {
         "openapi": "3.1.0",
         "info": {"title": "安全生产专项行动文书服务 API", "version": "1",
                  "description": "交办（移送）书等公文的编号、生成（DOCX/PDF）与登记。"},
-        "paths": paths,
-        "components": {"schemas": defs.get("$defs", {})},
+        "paths": _secure(paths),
+        "components": {"schemas": defs.get("$defs", {}),
+                       "securitySchemes": {"bearerAuth": {
+                           "type": "http", "scheme": "bearer",
+                           "description": "flask --app wsgi token create NAME"}}},
     }
 
 

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from service import issuing
+from service.access import issued_by
 from service.db import get_register
 from service.drafts import load_draft, save_draft
 from service.errors import ServiceError
@@ -144,7 +145,7 @@ def issue_draft(draft_id: str) -> Response:
     if found is None:
         abort(404)
     record = issuing.issue(get_register(), found[0], found[1],
-                           idempotency_key=f"web-draft-{draft_id}")
+                           idempotency_key=f"web-draft-{draft_id}", issued_by=issued_by())
     return redirect(url_for("web.document", doc_id=record.id))  # type: ignore[return-value]
 
 

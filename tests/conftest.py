@@ -13,6 +13,7 @@ import pdfplumber
 import pytest
 
 from service import create_app
+from tests.pg import pg_server, pg_url  # noqa: F401  (PostgreSQL fixtures, see tests/pg.py)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -20,7 +21,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 @pytest.fixture
 def app(tmp_path: Path):  # type: ignore[no-untyped-def]
     """An app whose register is a fresh SQLite file."""
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'register.sqlite3'}"})
+    app = create_app({"TESTING": True, "AUTH_REQUIRED": False,
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'register.sqlite3'}"})
     yield app
     app.extensions["register"].dispose()
 

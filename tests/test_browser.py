@@ -37,7 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("server")
     port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'register.sqlite3'}",
-           "SECRET_KEY": "browser-test"}
+           "SECRET_KEY": "browser-test", "GONGWEN_LOCAL": "1", "GONGWEN_INSTANCE": str(tmp)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

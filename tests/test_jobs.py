@@ -42,6 +42,7 @@ class Stack:
 
     def __init__(self, tmp: Path, extra_env: dict[str, str]) -> None:
         self.env = {**os.environ, "GONGWEN_INSTANCE": str(tmp), "SECRET_KEY": "jobs",
+                    "GONGWEN_LOCAL": "1",
                     "DATABASE_URL": f"sqlite:///{tmp / 'register.sqlite3'}",
                     "GONGWEN_JOB_STALE_SECONDS": "3", **extra_env}
         self.port = free_port()
