@@ -7,12 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import BaseConverter
 
 
 def instance_dir() -> Path:
     """The folder of the SQLite register, queue and secret key: GONGWEN_INSTANCE or instance/."""
     return Path(os.environ.get("GONGWEN_INSTANCE") or Path(__file__).resolve().parents[1]
                 / "instance").resolve()
+
+
+class DocumentId(BaseConverter):
+    """A document id in URLs: 32 hex digits, so /documents/<kind> never looks like one."""
+
+    regex = "[0-9a-f]{32}"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -31,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.url_map.converters["doc_id"] = DocumentId
 
     from service import access, api, batches_api, cli, db, errors, openapi, security, web
 

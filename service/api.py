@@ -155,7 +155,8 @@ def preview(kind: str, fmt: str) -> Response:
     return response
 
 
-@bp.post("/documents/<kind>")
+# Only known kinds: POST to a document's own URL is then a 405, as documented.
+@bp.post("/documents/<any(" + ", ".join(repr(k) for k in KINDS) + "):kind>")
 def issue(kind: str) -> tuple[Response, int, dict[str, str]]:
     """Issue a document: validate, number, render both formats and store."""
     key = request.headers.get("Idempotency-Key")
@@ -174,7 +175,7 @@ def issue(kind: str) -> tuple[Response, int, dict[str, str]]:
     return jsonify(_issued(record).model_dump(mode="json")), 201, headers
 
 
-@bp.get("/documents/<doc_id>")
+@bp.get("/documents/<doc_id:doc_id>")
 def document(doc_id: str) -> Response:
     """The register entry of one issued document."""
     record = get_register().get(doc_id)
@@ -183,7 +184,7 @@ def document(doc_id: str) -> Response:
     return jsonify(_issued(record).model_dump(mode="json"))
 
 
-@bp.get(f"/documents/<doc_id>.<{FORMAT}>")
+@bp.get(f"/documents/<doc_id:doc_id>.<{FORMAT}>")
 def download(doc_id: str, fmt: str) -> Response:
     """The stored file of an issued document, byte-identical on every download."""
     register = get_register()
@@ -200,25 +201,41 @@ def download(doc_id: str, fmt: str) -> Response:
 
 def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
     raw = request.args.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise ServiceError(422, "invalid", f"参数{name}应为{low}至{high}之间的整数",
                            [{"path": name, "message": f"应为{low}至{high}之间的整数"}])
     return int(raw)
 
 
+@bp.before_request
+def _known_query_parameters() -> None:
+    # Like unknown JSON keys, an unknown (misspelt) parameter is an error, not ignored.
+    allowed = QUERY_PARAMETERS.get(request.endpoint or "", set())
+    unknown = sorted(set(request.args) - allowed)
+    if unknown:
+        raise ServiceError(422, "invalid", f"不认识的查询参数：{'、'.join(unknown)}",
+                           [{"path": name, "message": "不认识的查询参数"} for name in unknown])
+
+
+QUERY_PARAMETERS = {"api.register_list": {"kind", "year", "q", "limit", "offset"}}
+
+
 @bp.get("/documents")
 def register_list() -> Response:
     """The register: issued documents, newest first, filtered by kind, year and text."""
-    kind = request.args.get("kind") or None
+    kind = request.args.get("kind")
     if kind is not None and kind not in KINDS:
         raise ServiceError(422, "invalid", f"没有“{kind}”这种文书",
                            [{"path": "kind", "message": "应为" + "、".join(KINDS)}])
     year = _int_arg("year", None, 1949, 9999)
     limit = _int_arg("limit", 50, 1, 200) or 50
     offset = _int_arg("offset", 0, 0, 10**9) or 0
-    q = (request.args.get("q") or "").strip()[:200] or None
+    q = (request.args.get("q") or "").strip() or None
+    if q is not None and len(q) > 200:
+        raise ServiceError(422, "invalid", "查找内容不能超过200个字符",
+                           [{"path": "q", "message": "不能超过200个字符"}])
     records, total = get_register().find(kind=kind, year=year, q=q, limit=limit, offset=offset)
     page = DocumentList(documents=[_issued(r) for r in records], total=total, limit=limit,
                         offset=offset)

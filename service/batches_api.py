@@ -28,7 +28,7 @@ KindName = Literal[tuple(KINDS)]  # type: ignore[valid-type]
 class BatchItemIn(BaseModel):
     """One item of a batch: a kind and its payload (checked when the item runs)."""
 
-    model_config = ConfigDict(extra="forbid", title="BatchItem")
+    model_config = ConfigDict(extra="forbid", strict=True, title="BatchItem")
     kind: KindName = Field(title="文书种类")  # type: ignore[valid-type]
     data: dict[str, Any] = Field(title="文书数据")
 
@@ -36,7 +36,7 @@ class BatchItemIn(BaseModel):
 class BatchRequest(BaseModel):
     """A batch job: up to 2000 items, the formats to render, and whether to issue them."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     items: list[BatchItemIn] = Field(title="项目", min_length=1, max_length=MAX_ITEMS)
     formats: list[Literal["docx", "pdf"]] = Field(default=["docx", "pdf"], title="格式",
                                                   min_length=1, max_length=2)

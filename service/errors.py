@@ -156,7 +156,11 @@ def init_app(app: Flask) -> None:
         if err.code == 413:
             limit = app.config.get("MAX_CONTENT_LENGTH") or 0
             message = f"请求内容过大（上限{limit // 1024 // 1024}MB）"
-        return jsonify({"error": code, "message": message, "fields": []}), err.code
+        response = jsonify({"error": code, "message": message, "fields": []})
+        for name, value in err.get_headers():  # e.g. Allow on a 405
+            if name.lower() not in ("content-type", "content-length"):
+                response.headers[name] = value
+        return response, err.code
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Any:

@@ -149,7 +149,7 @@ def issue_draft(draft_id: str) -> Response:
     return redirect(url_for("web.document", doc_id=record.id))  # type: ignore[return-value]
 
 
-@bp.get("/documents/<doc_id>")
+@bp.get("/documents/<doc_id:doc_id>")
 def document(doc_id: str) -> str:
     """An issued document: its number, downloads, print and 新建类似文书."""
     record = get_register().get(doc_id)
@@ -158,7 +158,7 @@ def document(doc_id: str) -> str:
     return render_template("web/document.html", record=record, kind=KINDS[record.kind])
 
 
-@bp.get("/documents/<doc_id>/print.pdf")
+@bp.get("/documents/<doc_id:doc_id>/print.pdf")
 def print_pdf(doc_id: str) -> Response:
     """The stored PDF shown inline in the browser, to print."""
     found = get_register().content(doc_id, "pdf")
@@ -172,9 +172,11 @@ def register_page() -> str:
     """The register: newest first, filtered by kind and year, searched by number or text."""
     kind = request.args.get("kind") or None
     year_arg = request.args.get("year", "")
-    year = int(year_arg) if year_arg.isdigit() else None
+    year = int(year_arg) if year_arg.isascii() and year_arg.isdigit() else None
+    year = year if year and 1949 <= year <= 9999 else None
     q = (request.args.get("q") or "").strip()[:200] or None
-    page = max(1, int(request.args["page"])) if request.args.get("page", "").isdigit() else 1
+    page_arg = request.args.get("page", "")
+    page = max(1, int(page_arg)) if page_arg.isascii() and page_arg.isdigit() else 1
     records, total = get_register().find(kind=kind if kind in KINDS else None, year=year, q=q,
                                          limit=PAGE, offset=(page - 1) * PAGE)
     return render_template("web/register.html", records=records, total=total, page=page,

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
+
+# Tests never touch the repository's instance/ (register, job queue, secret key).
+os.environ.setdefault("GONGWEN_INSTANCE", tempfile.mkdtemp(prefix="gongwen-test-"))
 
 import docx
 import pdfplumber

@@ -103,7 +103,8 @@ def test_document_entry_and_missing_ids(client) -> None:  # type: ignore[no-unty
     for url in ("/api/v1/documents/abc", "/api/v1/documents/abc.pdf", "/api/v1/nothing"):
         response = client.get(url)
         assert response.status_code == 404 and response.json["error"] == "not_found"
-    assert client.post("/api/v1/documents/no-such-kind", json={}).json["error"] == "unknown_kind"
+    assert client.post("/api/v1/documents/no-such-kind", json={}).status_code == 404
+    assert client.post("/api/v1/render/no-such-kind.pdf", json={}).json["error"] == "unknown_kind"
 
 
 @pytest.mark.parametrize(
@@ -166,3 +167,18 @@ def test_openapi_is_generated_from_the_models(client) -> None:  # type: ignore[n
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "recipient_kind" in html and "主送单位" in html and "/openapi.json" in html
+
+
+def test_register_query_parameters_are_checked(client) -> None:  # type: ignore[no-untyped-def]
+    for query, path in (("year=²", "year"), ("limit=", "limit"), ("kind=", "kind"),
+                        ("colour=red", "colour"), ("q=" + "a" * 201, "q")):
+        response = client.get(f"/api/v1/documents?{query}")
+        assert response.status_code == 422, query
+        assert response.json["fields"][0]["path"] == path
+    assert client.get("/api/v1/documents?q=").status_code == 200
+
+
+def test_posting_to_a_document_url_is_405_with_allow(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/api/v1/documents/" + "a" * 32, json={})
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+    assert response.json["error"] == "method_not_allowed"

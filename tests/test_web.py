@@ -179,3 +179,8 @@ def test_every_form_shows_a_missing_required_field_beside_it(client, kind: str) 
     html = response.get_data(as_text=True)
     error = re.search(rf'<p class="error" id="err-{required}">([^<]+)</p>', html)
     assert error and error.group(1).startswith("缺少")
+
+
+def test_odd_query_values_on_the_register_page_are_ignored_not_errors(client) -> None:  # type: ignore[no-untyped-def]
+    for query in ("year=²", "page=١", "year=99999999999999999999", "kind=nope", "q=" + "字" * 300):
+        assert client.get(f"/register?{query}").status_code == 200, query

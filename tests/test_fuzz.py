@@ -1,0 +1,39 @@
+"""Schemathesis against /openapi.json: every operation, generated requests; no 5xx, and
+every response matches what the document says (status codes, content types, schemas)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from service import create_app
+from service.auth import create_token
+
+pytestmark = pytest.mark.slow
+EXAMPLES = int(os.environ.get("GONGWEN_FUZZ_EXAMPLES", "200"))
+
+_tmp = Path(tempfile.mkdtemp(prefix="gongwen-fuzz-"))
+app = create_app({"TESTING": True, "AUTH_REQUIRED": True, "SECRET_KEY": "fuzz",
+                  "DATABASE_URL": f"sqlite:///{_tmp / 'register.sqlite3'}"})
+TOKEN = create_token(app.extensions["register"], "fuzzer")
+schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
+
+
+# positive_data_acceptance is left out: rules across fields (a date after another, a
+# fine only with 行政处罚, a title ending in 案 …) cannot be written in JSON Schema, so a
+# schema-valid payload may rightly be a 422. Every other check runs, the negative-data
+# one included (it found `"issue": 0` accepted as a bool).
+EXCLUDED = [schemathesis.checks.positive_data_acceptance]
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+def test_every_operation_answers_as_documented(case) -> None:  # type: ignore[no-untyped-def]
+    case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"},
+                           excluded_checks=EXCLUDED)
