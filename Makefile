@@ -7,7 +7,7 @@ BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed-stamp
 
 # What the tests need beyond `make run`: a real browser for the web tests.
-TEST_PACKAGES := chromium redis-server
+TEST_PACKAGES := chromium redis-server postgresql
 
 .PHONY: run test system test-system venv lint templates bench clean
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from service.errors import ServiceError, invalid
 from service.kinds import KINDS, Kind
 from service.register import NumberTaken, Record, Register
-from service.render import FORMATS, Format, render
+from service.render import FORMATS, Format, glyphs, render
 from service.timeout import RenderTimeout, deadline, limit
 
 
@@ -77,7 +77,8 @@ def preview(kind_name: str, payload: bytes | str | dict[str, Any], fmt: Format) 
     doc = validate(kind, payload)
     context = {**kind.build(doc, None), "draft": True}  # marked 草稿 whatever the kind
     content = _render(kind, context, fmt)
-    return Draft(content, f"草稿-{kind.short}.{fmt}", list(context.get("warnings", [])))
+    warnings = [*context.get("warnings", []), *glyphs.warnings(context)]
+    return Draft(content, f"草稿-{kind.short}.{fmt}", warnings)
 
 
 def issue(
@@ -95,7 +96,7 @@ def issue(
     def render_all(serial: int | None) -> tuple[dict[str, bytes], list[str]]:
         context = {**kind.build(doc, serial), "draft": False}
         files: dict[str, bytes] = {fmt: _render(kind, context, fmt) for fmt in FORMATS}
-        return files, list(context.get("warnings", []))
+        return files, [*context.get("warnings", []), *glyphs.warnings(context)]
 
     try:
         return register.issue(
