@@ -210,3 +210,17 @@ def test_typical_case_keywords_and_paragraphs_as_rows(
     expect(page.locator("[id='f-keywords.2']")).to_have_value("停产整顿")
     expect(page.locator("[id='f-recommendations.1']")).to_have_value("对超产煤矿一律停产整顿。")
     shot("back-to-edit", "fieldset[data-list=keywords]")
+
+
+def test_pages_fit_a_tablet_without_sideways_scrolling(server: str, browser_page: Page, tmp_path: Path) -> None:
+    page = browser_page
+    shot = Shots(page, tmp_path)
+    for width, height in ((768, 1024), (1366, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        for path in ("/", "/new/summary", "/new/bulletin", "/register"):
+            page.goto(server + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= width, f"{path} is {overflow}px wide at {width}px"
+            if path == "/new/summary":
+                shot(f"summary-form-{width}", "fieldset[data-list=findings]")
+    page.set_viewport_size({"width": 1366, "height": 768})
