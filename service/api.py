@@ -5,14 +5,13 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import datetime
 from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, request, send_file, url_for
-from pydantic import BaseModel, Field
 
 from service import issuing
 from service.access import issued_by
+from service.api_models import DocumentList, Issued, KindInfo, KindList, Links
 from service.db import get_register
 from service.errors import ServiceError
 from service.kinds import KINDS
@@ -22,70 +21,6 @@ from service.render import MEDIA_TYPES
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 FORMAT = "any(docx, pdf):fmt"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
-
-
-class Links(BaseModel):
-    """Download links of an issued document."""
-
-    docx: str
-    pdf: str
-
-
-class Issued(BaseModel):
-    """An issued document (the answer to an issue request and a row of the register)."""
-
-    id: str
-    kind: str
-    number: int | None = Field(description="the serial, or null for kinds that are not numbered")
-    number_text: str | None = Field(description="the printed number, e.g. （煤）移〔2022〕1号")
-    label: str
-    year: int
-    issued_at: datetime
-    issued_by: str | None
-    sha256: dict[str, str]
-    warnings: list[str] = Field(default_factory=list,
-                                description="notes about the data, e.g. records left out")
-    links: Links
-
-
-class DocumentList(BaseModel):
-    """A page of the register, newest first."""
-
-    documents: list[Issued]
-    total: int
-    limit: int
-    offset: int
-
-
-class KindInfo(BaseModel):
-    """One document kind."""
-
-    kind: str
-    name: str
-    description: str
-    numbered: bool
-    links: dict[str, str]
-
-
-class KindList(BaseModel):
-    """The document kinds this service renders."""
-
-    kinds: list[KindInfo]
-
-
-class FieldError(BaseModel):
-    """What is wrong with one field."""
-
-    path: str
-    message: str
-
-
-class ErrorBody(BaseModel):
-    """Every error answer: a stable code, a Chinese message and per-field details."""
-
-    error: str
-    message: str
-    fields: list[FieldError]
 
 
 def _issued(record: Record) -> Issued:
@@ -240,9 +175,3 @@ def register_list() -> Response:
     page = DocumentList(documents=[_issued(r) for r in records], total=total, limit=limit,
                         offset=offset)
     return jsonify(page.model_dump(mode="json"))
-
-
-def response_models() -> dict[str, type[BaseModel]]:
-    """The models of the API's JSON answers, for the OpenAPI document."""
-    return {"Issued": Issued, "DocumentList": DocumentList, "KindList": KindList,
-            "ErrorBody": ErrorBody}

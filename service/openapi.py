@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, render_template
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from service.api import response_models
+from service.api_models import response_models
 from service.batches_api import BatchRequest, BatchStatus
 from service.kinds import KINDS
 from service.render import MEDIA_TYPES
