@@ -6,8 +6,8 @@ WORKERS  ?= 2
 BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed-stamp
 
-# What the tests need beyond `make run`: a real browser for the web tests.
-TEST_PACKAGES := chromium redis-server postgresql
+# What the tests need beyond `make run`: a browser, Redis and PostgreSQL servers, LibreOffice.
+TEST_PACKAGES := chromium redis-server postgresql libreoffice-writer-nogui
 
 .PHONY: run test system test-system venv lint templates bench clean
 
