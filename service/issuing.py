@@ -12,6 +12,7 @@ from service.errors import ServiceError, invalid
 from service.kinds import KINDS, Kind
 from service.register import NumberTaken, Record, Register
 from service.render import FORMATS, Format, glyphs, render
+from service.text import xml_safe
 from service.timeout import RenderTimeout, deadline, limit
 
 
@@ -31,8 +32,35 @@ def validate(kind: Kind, payload: bytes | str | dict[str, Any]) -> BaseModel:
         return kind.model.model_validate_json(raw)
     except ValidationError as exc:
         if any(e["type"] == "json_invalid" for e in exc.errors()):
+            if (repaired := _without_lone_surrogates(raw)) is not None:
+                return validate(kind, repaired)
             raise ServiceError(400, "bad_json", "请求内容不是有效的JSON") from None
         raise invalid(kind.model, exc) from None
+
+
+def _without_lone_surrogates(raw: bytes | str) -> str | None:
+    """JSON whose only fault is a lone surrogate escape (\\ud800), with those removed like
+    any other unprintable character; None if it is not valid JSON at all."""
+    try:
+        value = json.loads(raw, parse_constant=_refuse)
+    except (ValueError, RecursionError):
+        return None
+    repaired = json.dumps(_drop_surrogates(value), ensure_ascii=False)
+    return repaired if repaired != raw else None
+
+
+def _drop_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join(c for c in value if not 0xD800 <= ord(c) <= 0xDFFF)
+    if isinstance(value, dict):
+        return {_drop_surrogates(k): _drop_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_drop_surrogates(v) for v in value]
+    return value
+
+
+def _refuse(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
 
 
 _warm: set[str] = set()  # formats this process has rendered once
@@ -42,6 +70,7 @@ def _render(kind: Kind, context: dict[str, Any], fmt: Format) -> bytes:
     """Render within the time limit; a runaway render becomes a 503 and rolls back. A
     process's first render of a format is not limited: an interrupted first use could
     leave a half-imported module behind."""
+    context = xml_safe(context)  # a last guard for fields a model does not clean
     if fmt not in _warm:
         content = render(kind.name, context, fmt)
         _warm.add(fmt)

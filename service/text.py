@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from babel.dates import format_date
 
 # Line-like controls become line breaks; every other C0/C1 control, lone surrogates and
 # the XML non-characters are removed: none can be printed, and several break DOCX XML.
+# So are bidi embeddings, overrides and isolates: one left open in a value would reverse
+# the document's own wording printed after it (（代章） as （章代））.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
+)
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -18,6 +24,18 @@ _DIGITS = "零一二三四五六七八九"
 def clean(value: str) -> str:
     """Return `value` with line controls as `\\n` and unprintable characters removed."""
     return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", value))
+
+
+def xml_safe(value: Any) -> Any:
+    """`value` (nested dicts, lists, strings) without characters XML cannot hold: the last
+    guard for a field that is not cleaned by its model."""
+    if isinstance(value, str):
+        return _XML_INVALID.sub("", value)
+    if isinstance(value, dict):
+        return {k: xml_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [xml_safe(v) for v in value]
+    return value
 
 
 def cn_date(day: date) -> str:

@@ -265,8 +265,6 @@ def test_empty_strings_where_allowed_leave_the_part_out(client) -> None:  # type
     assert not any("从体制机制" in t or "从存在的主" in t for t in pdf) and in_pdf("{{ 7*7 }}", pdf)
 
 
-@pytest.mark.xfail(reason="transfer-notice `code` is not cleaned: a C0 control in it is accepted "
-                   "and makes the DOCX lose every & < > of the document", strict=False)
 def test_a_control_character_in_the_code_is_refused_or_harmless(client) -> None:  # type: ignore[no-untyped-def]
     data = {**load_fixture("transfer-notice"), "code": "\x01煤", "allegation": "A & B < C > D"}
     answer = client.post("/api/v1/render/transfer-notice.docx", json=data)
@@ -276,9 +274,6 @@ def test_a_control_character_in_the_code_is_refused_or_harmless(client) -> None:
         assert "A & B < C > D" in docx_text(answer.data)
 
 
-@pytest.mark.xfail(reason="a bidi override in a value reverses the service's own wording after "
-                   "it (（代章） prints as （章代））: service.text.clean keeps U+202A–202E, U+2066–2069",
-                   strict=False)
 def test_a_bidi_override_does_not_reverse_the_text_after_the_value(client) -> None:  # type: ignore[no-untyped-def]
     data = {**load_fixture("transfer-notice"), "issuer": "\u202e东岭县应急管理局"}
     answer = client.post("/api/v1/render/transfer-notice.pdf", json=data)

@@ -16,7 +16,11 @@ CLOSING = "本文书一式两份：一份由交办部门备案，一份交移送
 PRONOUN = {"enterprise": "你单位", "office": "你股室", "government": "你政府"}
 FEEDBACK_DAYS = 7  # the seeds' rule: feedback within 7 days of the notice
 
-Code = Annotated[str, StringConstraints(min_length=1, max_length=6, pattern=r"^[^\s（）()〔〕]+$")]
+# The 代字 prints inside the number: no spaces, brackets, controls or invisible characters.
+Code = Annotated[str, StringConstraints(
+    min_length=1, max_length=6,
+    pattern="^[^\\s（）()〔〕\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]+$",
+)]
 
 
 class TransferNotice(Strict):
