@@ -135,10 +135,20 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _with_driver(url: str) -> str:
+    """postgres:// and postgresql:// URLs go through psycopg 3, the driver the service ships
+    with (SQLAlchemy would otherwise look for psycopg2)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 class Register:
     """Numbering and storage on any SQLAlchemy database URL (SQLite by default)."""
 
     def __init__(self, url: str) -> None:
+        url = _with_driver(url)
         is_sqlite = url.startswith("sqlite")
         # Every request waiting for the numbering lock holds a connection: let a threaded
         # server (or a batch) have many rather than fail with a pool timeout.
@@ -307,8 +317,11 @@ class Register:
             conditions.append(Document.year == year)
         if q:
             pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conditions.append(or_(*(col.like(pattern, escape="\\") for col in
-                                    (Document.number_text, Document.label, Document.data))))
+            # SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's needs ILIKE for that
+            ilike = self.engine.dialect.name == "postgresql"
+            conditions.append(or_(*(
+                col.ilike(pattern, escape="\\") if ilike else col.like(pattern, escape="\\")
+                for col in (Document.number_text, Document.label, Document.data))))
         with Session(self.engine) as s:
             total = s.execute(select(func.count()).select_from(Document).where(*conditions))
             docs = s.execute(

@@ -111,6 +111,14 @@ def test_find_filters_and_orders_newest_first(register: Register) -> None:
     assert total == 3 and [r.label for r in page] == ["标签1"]
 
 
+def test_search_ignores_the_case_of_latin_letters(register: Register) -> None:
+    """As SQLite's LIKE does, so on PostgreSQL too: "abc" finds ABC煤业."""
+    register.issue(kind="typical-case", series=None, year=2022, label="ABC煤业有限公司",
+                   data={"officer": "Zhang"}, render=fake_render)
+    assert [r.label for r in register.find(q="abc")[0]] == ["ABC煤业有限公司"]
+    assert register.find(q="ZHANG")[1] == 1 and register.find(q="abd")[1] == 0
+
+
 def test_200_concurrent_issues_get_200_distinct_gapless_numbers(app) -> None:  # type: ignore[no-untyped-def]
     """Real renders, one app, 200 threads' worth of requests through the HTTP layer."""
     client_lock = threading.Lock()
@@ -182,3 +190,19 @@ def test_racing_retries_with_one_idempotency_key_issue_once(register: Register) 
     assert serials == [1] * 8
     assert register.find()[1] == 1
     assert issue(register, n=2) == 2  # the losers gave their serials back
+
+
+def test_a_plain_postgresql_url_uses_psycopg(pg_url: str, tmp_path: Path) -> None:
+    """DATABASE_URL=postgresql://… (or postgres://…, as hosts hand it out) works as it is."""
+    for plain in (pg_url.replace("postgresql+psycopg://", "postgresql://"),
+                  pg_url.replace("postgresql+psycopg://", "postgres://")):
+        reg = Register(plain)
+        try:
+            reg.create_schema()
+            assert reg.engine.dialect.driver == "psycopg"
+            assert issue(reg) is not None
+        finally:
+            reg.dispose()
+    sqlite_register = Register(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    assert sqlite_register.engine.dialect.name == "sqlite"
+    sqlite_register.dispose()
