@@ -16,7 +16,8 @@ from sqlalchemy import Boolean, DateTime, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from service.register import Base, Register
+from service.register import Register
+from service.tables import Base
 
 
 class ApiToken(Base):

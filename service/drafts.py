@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import DateTime, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from service.register import Base, Register
+from service.register import Register
+from service.tables import Base
 
 KEEP = timedelta(days=30)
 

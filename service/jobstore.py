@@ -12,7 +12,8 @@ from sqlalchemy import Boolean, DateTime, Integer, LargeBinary, String, Text, fu
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.batch import Result, error_entry, manifest_entry
-from service.register import Base, Register
+from service.register import Register
+from service.tables import Base
 
 CHUNK = 10  # items per queued task: small enough to spread a batch over all consumers
 

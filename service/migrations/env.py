@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from service.register import Base
+from service.tables import Base
 
 config = context.config
 connection = config.attributes["connection"]
