@@ -206,3 +206,10 @@ def test_a_plain_postgresql_url_uses_psycopg(pg_url: str, tmp_path: Path) -> Non
     sqlite_register = Register(f"sqlite:///{tmp_path / 'r.sqlite3'}")
     assert sqlite_register.engine.dialect.name == "sqlite"
     sqlite_register.dispose()
+
+
+def test_braces_in_a_unit_or_code_print_literally() -> None:
+    series = Series(key="通报:{x}", year=2022, pattern="{x}〔2022〕第{serial}期")
+    assert series.text(3) == "{x}〔2022〕第3期" and series.text(None) == "{x}〔2022〕第\u3000期"
+    odd = Series(key="k", year=2022, pattern="{serial}局〔2022〕第{serial}期")
+    assert odd.text(5) == "{serial}局〔2022〕第5期"

@@ -73,7 +73,10 @@ class Series:
 
     def text(self, serial: int | None) -> str:
         """The printed number; a draft (no serial yet) leaves the serial blank."""
-        return self.pattern.format(serial="\u3000" if serial is None else serial)
+        # Not str.format: the pattern holds the caller's text (a unit, a code), which may
+        # contain braces, even "{serial}"; the serial's place is the last one.
+        head, _, tail = self.pattern.rpartition("{serial}")
+        return f"{head}{chr(0x3000) if serial is None else serial}{tail}"
 
 
 @dataclass(frozen=True)
