@@ -31,6 +31,9 @@ def deadline(seconds: float | None = None) -> Iterator[None]:
         return
 
     def expired(_signum: int, _frame: FrameType | None) -> None:
+        # An exception raised in a finaliser or weakref callback is only printed, so keep
+        # ringing until one lands in the render itself.
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise RenderTimeout(f"rendering took longer than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expired)
