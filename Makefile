@@ -8,6 +8,9 @@ STAMP    := $(VENV)/.installed-stamp
 
 # What the tests need beyond `make run`: a browser, Redis and PostgreSQL servers, LibreOffice.
 TEST_PACKAGES := chromium redis-server postgresql libreoffice-writer-nogui
+# What `make bench` needs: a load generator, and LibreOffice with python3-uno to compare with.
+BENCH_PACKAGES := wrk libreoffice-writer-nogui python3-uno
+UNOSERVER := bench/.unoserver-venv/bin/unoserver
 
 .PHONY: run test system test-system venv lint templates bench clean
 
@@ -40,6 +43,14 @@ test: test-system venv
 lint: venv
 	$(BIN)/ruff check service tests scripts wsgi.py
 	$(BIN)/mypy
+
+# About 8 minutes; writes bench/RESULTS.md. unoserver gets a venv of Debian's python3, the
+# one python3-uno is built for.
+bench: venv
+	@scripts/setup-system.sh $(BENCH_PACKAGES)
+	test -x $(UNOSERVER) || { /usr/bin/python3 -m venv --system-site-packages bench/.unoserver-venv \
+	    && bench/.unoserver-venv/bin/pip install -q unoserver; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 templates: venv
 	$(BIN)/python scripts/build_docx_templates.py

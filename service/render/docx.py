@@ -1,16 +1,37 @@
-"""DOCX rendering: docxtpl templates with a sandboxed, autoescaping Jinja environment."""
+"""DOCX rendering: docxtpl templates with a sandboxed, autoescaping Jinja environment.
+
+docxtpl re-reads the template (zip, every XML part, the Jinja compile) and re-writes every
+part on each render; here each template is prepared once per process with docxtpl's own
+steps (patch_xml, the paragraph marks, resolve_listing, fix_tables) and each render only
+runs the compiled Jinja templates and writes the parts that change into a copy of the zip
+of the parts that do not.
+"""
 
 from __future__ import annotations
 
 import io
+import re
+import threading
+import zipfile
+from copy import deepcopy
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import docx.oxml.ns
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from service.render import TEMPLATE_DIR
+
+_PARAGRAPH = re.compile(r"<w:p([ >])")
+_MARKED_PARAGRAPH = re.compile(r"\n<w:p([ >])")
+_BODY = docx.oxml.ns.qn("w:body")
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
 class _Template(DocxTemplate):
@@ -18,12 +39,10 @@ class _Template(DocxTemplate):
     our templates never use that escape, and every value must print as sent."""
 
     def render_xml_part(self, src_xml, part, context, jinja_env=None):  # type: ignore[no-untyped-def]
-        import re
-
-        src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+        src_xml = _PARAGRAPH.sub(r"\n<w:p\1", src_xml)
         self.current_rendering_part = part
         dst_xml = jinja_env.from_string(src_xml).render(context)
-        dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+        dst_xml = _MARKED_PARAGRAPH.sub(r"<w:p\1", dst_xml)
         return self.resolve_listing(dst_xml)
 
 
@@ -38,14 +57,97 @@ def _template_bytes(kind: str) -> bytes:
 
 
 def load_template(kind: str) -> DocxTemplate:
-    """A fresh template object for `kind` (docxtpl templates render once)."""
+    """A fresh docxtpl template object for `kind` (docxtpl templates render once)."""
     return _Template(io.BytesIO(_template_bytes(kind)))
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A part rendered on every call: its name in the zip, its compiled template, and
+    whether docxtpl re-parses it (headers, footers) or stores the text (footnotes)."""
+
+    name: str
+    template: Template
+    encoding: str
+    parsed: bool
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One template, ready to render: the body's template, the document element around
+    the body, the other rendered parts and the zip of everything else."""
+
+    tools: DocxTemplate  # for resolve_listing and fix_tables, which keep no state
+    body: Template
+    document_name: str
+    document: etree._Element  # the w:document element with an empty w:body
+    parts: tuple[_Part, ...]
+    unchanged: bytes
+
+
+_env = environment()
+_lock = threading.Lock()
+
+
+def _compile(xml: str) -> Template:
+    return _env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", xml))
+
+
+@cache
+def _prepare(kind: str) -> _Prepared:
+    template = load_template(kind)
+    template.render_init()
+    document = template.docx
+    parts: list[_Part] = []
+    for uri in (template.HEADER_URI, template.FOOTER_URI):
+        for _, part in template.get_headers_footers(uri):
+            xml = template.get_part_xml(part)
+            parts.append(_Part(part.partname.lstrip("/"), _compile(template.patch_xml(xml)),
+                               template.get_headers_footers_encoding(xml), True))
+    for part in document.part.package.parts:
+        if part.content_type == _FOOTNOTES:
+            xml = template.patch_xml(part.blob.decode("utf-8"))
+            parts.append(_Part(part.partname.lstrip("/"), _compile(xml), "utf-8", False))
+    for name in ("author", "comments", "identifier", "language", "subject", "title"):
+        if re.search(r"\{[{%#]", getattr(document.core_properties, name) or ""):
+            raise ValueError(f"template {kind}: core property {name} uses Jinja tags")
+    template.render_properties({}, _env)  # without tags: what docxtpl writes for any context
+    saved = io.BytesIO()
+    document.save(saved)  # python-docx's serialization of every part that does not change
+    document_name = document.part.partname.lstrip("/")
+    skip = {document_name, *(p.name for p in parts)}
+    unchanged = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(unchanged, "w") as target:
+        for info in source.infolist():
+            if info.filename not in skip:
+                target.writestr(info, source.read(info.filename))
+    skeleton = deepcopy(document.element)
+    skeleton.replace(skeleton.find(_BODY), etree.Element(_BODY))
+    return _Prepared(template, _compile(template.patch_xml(template.get_xml())), document_name,
+                     skeleton, tuple(parts), unchanged.getvalue())
+
+
+def _render_part(prepared: _Prepared, template: Template, context: dict[str, Any]) -> str:
+    xml = _MARKED_PARAGRAPH.sub(r"<w:p\1", template.render(context))
+    return str(prepared.tools.resolve_listing(xml))
 
 
 def render_docx(kind: str, context: dict[str, Any]) -> bytes:
     """Render the DOCX of one document."""
-    template = load_template(kind)
-    template.render(context, jinja_env=environment(), autoescape=True)
-    out = io.BytesIO()
-    template.save(out)
+    with _lock:  # preparing a kind takes a moment; do it once, not in every thread
+        prepared = _prepare(kind)
+    body = prepared.tools.fix_tables(_render_part(prepared, prepared.body, context))
+    for number, element in enumerate(
+            body.xpath("//wp:docPr", namespaces=docx.oxml.ns.nsmap), 1001):
+        element.attrib["id"] = str(number)  # docxtpl's fix_docpr_ids
+    document = deepcopy(prepared.document)
+    document.replace(document.find(_BODY), body)
+    out = io.BytesIO(prepared.unchanged)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(prepared.document_name, serialize_part_xml(document))
+        for part in prepared.parts:
+            xml = _render_part(prepared, part.template, context)
+            data = xml.encode(part.encoding)
+            package.writestr(part.name, serialize_part_xml(parse_xml(data)) if part.parsed
+                             else data)
     return out.getvalue()
