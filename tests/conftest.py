@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,11 @@ def pdf_text(content: bytes) -> str:
     """The text of every page of a PDF."""
     with pdfplumber.open(io.BytesIO(content)) as pdf:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def pdf_body_text(content: bytes) -> str:
+    """The squeezed PDF text without its `— N —` page numbers (they exist only in the PDF)."""
+    return re.sub(r"—\d+—", "", squeeze(pdf_text(content)))
 
 
 def squeeze(text: str) -> str:
