@@ -236,7 +236,13 @@ def _jinja_value(match: re.Match[str]) -> str:
     return '"' + SENTINELS.get(match.group(1), match.group(0)[1:-1]) + '"'
 
 
-def _replace_sentinels(path: Path) -> None:
+# Every part of a written template gets this zip timestamp, so that building twice gives the
+# same bytes and `make templates` leaves unchanged templates unchanged in git.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _finish(path: Path) -> None:
+    """Replace the sentinels in word/document.xml and rewrite the zip with fixed timestamps."""
     with zipfile.ZipFile(path) as z:
         items = [(info, z.read(info)) for info in z.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -245,19 +251,24 @@ def _replace_sentinels(path: Path) -> None:
                 xml = data.decode("utf-8")
                 xml = re.sub(r'"-?(7\d{3})"', _jinja_value, xml)
                 data = xml.encode("utf-8")
-            z.writestr(info, data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            z.writestr(fixed, data)
 
 
-def build(name: str, fill: Callable, landscape: bool = False) -> Path:  # type: ignore[type-arg]
-    """Write templates/docx/<name>.docx: the base document filled by `fill(doc)`."""
+def build(name: str, fill: Callable, landscape: bool = False,  # type: ignore[type-arg]
+          out: Path = OUT) -> Path:
+    """Write <out>/<name>.docx (templates/docx by default): the base document filled by
+    `fill(doc)`. Building twice gives the same file, byte for byte."""
     SENTINELS.clear()
     doc = base_document(landscape=landscape)
     fill(doc)
     doc.core_properties.title = name
     doc.core_properties.author = "gongwen-service"
-    path = OUT / f"{name}.docx"
+    path = Path(out) / f"{name}.docx"
     doc.save(path)
-    _replace_sentinels(path)
+    _finish(path)
     return path
 
 
