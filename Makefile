@@ -32,7 +32,7 @@ venv: $(STAMP)
 run: system venv
 	mkdir -p instance
 	$(BIN)/flask --app wsgi init-db
-	$(BIN)/huey_consumer service.jobs.huey --workers $(WORKERS) --worker-type process & \
+	GONGWEN_RENDER_WORKERS=$(WORKERS) $(BIN)/huey_consumer service.batches.queue.huey --workers $(WORKERS) --worker-type thread & \
 	consumer=$$!; trap "kill $$consumer 2>/dev/null" EXIT INT TERM; \
 	GONGWEN_LOCAL=1 $(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
 	    --access-logfile - wsgi:app

@@ -8,14 +8,15 @@ import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, request, send_file, url_for
+from werkzeug.exceptions import UnsupportedMediaType
 
 from service import issuing
-from service.access import issued_by
 from service.api_models import DocumentList, Issued, KindInfo, KindList, Links
 from service.db import get_register
-from service.errors import ServiceError
+from service.errors import Invalid, Malformed, NotFound
+from service.gate.login import issued_by
 from service.kinds import KINDS
-from service.register import IdempotencyConflict, Record
+from service.register import Record
 from service.render import MEDIA_TYPES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -46,9 +47,9 @@ def _send(content: bytes, fmt: str, name: str, fallback: str, *, inline: bool = 
 
 
 def json_body() -> bytes:
+    """The request body, which must be declared as JSON (415 otherwise)."""
     if not (request.mimetype == "application/json" or request.mimetype.endswith("+json")):
-        raise ServiceError(415, "unsupported_media_type",
-                           "请求内容应为JSON（Content-Type: application/json）")
+        raise UnsupportedMediaType()
     return request.get_data(cache=False)
 
 
@@ -96,14 +97,9 @@ def issue(kind: str) -> tuple[Response, int, dict[str, str]]:
     """Issue a document: validate, number, render both formats and store."""
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _KEY.match(key):
-        raise ServiceError(400, "bad_idempotency_key", "Idempotency-Key应为1至255个可见ASCII字符")
-    body = json_body()
-    try:
-        record = issuing.issue(get_register(), kind, body, idempotency_key=key,
-                               issued_by=issued_by())
-    except IdempotencyConflict:
-        raise ServiceError(409, "idempotency_conflict",
-                           "该Idempotency-Key已用于另一份不同内容的文书") from None
+        raise Malformed("Idempotency-Key应为1至255个可见ASCII字符", code="bad_idempotency_key")
+    record = issuing.issue(get_register(), kind, json_body(), idempotency_key=key,
+                           issued_by=issued_by())
     headers = {"Location": url_for("api.document", doc_id=record.id)}
     if record.replayed:
         headers["Idempotent-Replayed"] = "true"
@@ -115,7 +111,7 @@ def document(doc_id: str) -> Response:
     """The register entry of one issued document."""
     record = get_register().get(doc_id)
     if record is None:
-        raise ServiceError(404, "not_found", "没有这份文书")
+        raise NotFound("没有这份文书")
     return jsonify(_issued(record).model_dump(mode="json"))
 
 
@@ -126,7 +122,7 @@ def download(doc_id: str, fmt: str) -> Response:
     found = register.content(doc_id, fmt)
     record = register.get(doc_id) if found else None
     if found is None or record is None:
-        raise ServiceError(404, "not_found", "没有这份文书")
+        raise NotFound("没有这份文书")
     content, sha = found
     kind = KINDS[record.kind]
     name = issuing.file_name(kind, record.number_text, record.label, fmt)
@@ -139,8 +135,8 @@ def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
     if raw is None:
         return default
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        raise ServiceError(422, "invalid", f"参数{name}应为{low}至{high}之间的整数",
-                           [{"path": name, "message": f"应为{low}至{high}之间的整数"}])
+        raise Invalid(f"参数{name}应为{low}至{high}之间的整数",
+                      fields=[{"path": name, "message": f"应为{low}至{high}之间的整数"}])
     return int(raw)
 
 
@@ -150,8 +146,8 @@ def _known_query_parameters() -> None:
     allowed = QUERY_PARAMETERS.get(request.endpoint or "", set())
     unknown = sorted(set(request.args) - allowed)
     if unknown:
-        raise ServiceError(422, "invalid", f"不认识的查询参数：{'、'.join(unknown)}",
-                           [{"path": name, "message": "不认识的查询参数"} for name in unknown])
+        raise Invalid(f"不认识的查询参数：{'、'.join(unknown)}",
+                      fields=[{"path": name, "message": "不认识的查询参数"} for name in unknown])
 
 
 QUERY_PARAMETERS = {"api.register_list": {"kind", "year", "q", "limit", "offset"}}
@@ -162,15 +158,15 @@ def register_list() -> Response:
     """The register: issued documents, newest first, filtered by kind, year and text."""
     kind = request.args.get("kind")
     if kind is not None and kind not in KINDS:
-        raise ServiceError(422, "invalid", f"没有“{kind}”这种文书",
-                           [{"path": "kind", "message": "应为" + "、".join(KINDS)}])
+        raise Invalid(f"没有“{kind}”这种文书",
+                      fields=[{"path": "kind", "message": "应为" + "、".join(KINDS)}])
     year = _int_arg("year", None, 1949, 9999)
     limit = _int_arg("limit", 50, 1, 200) or 50
     offset = _int_arg("offset", 0, 0, 10**9) or 0
     q = (request.args.get("q") or "").strip() or None
     if q is not None and len(q) > 200:
-        raise ServiceError(422, "invalid", "查找内容不能超过200个字符",
-                           [{"path": "q", "message": "不能超过200个字符"}])
+        raise Invalid("查找内容不能超过200个字符",
+                      fields=[{"path": "q", "message": "不能超过200个字符"}])
     records, total = get_register().find(kind=kind, year=year, q=q, limit=limit, offset=offset)
     page = DocumentList(documents=[_issued(r) for r in records], total=total, limit=limit,
                         offset=offset)

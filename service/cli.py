@@ -1,4 +1,4 @@
-"""Command line: `flask --app wsgi render|batch|bulletin …` — thin wrappers over the use case."""
+"""Command line: `flask --app wsgi render|batch|bulletin …`, thin wrappers over the core."""
 
 from __future__ import annotations
 
@@ -6,52 +6,19 @@ import getpass
 import hashlib
 import json
 import os
-import sys
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import Flask
+from flask.cli import with_appcontext
 
-from service import batch, issuing
+from service import bulletins, issuing
+from service.batches import engine
+from service.cli_errors import CliError, Command, fail, read_json_file
 from service.db import get_register
 from service.errors import ServiceError
-from service.kinds import KINDS
-
-
-def _formats(value: str) -> tuple[str, ...]:
-    formats = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
-    if not formats or set(formats) - {"docx", "pdf"}:
-        raise click.BadParameter("应为 docx、pdf 或 docx,pdf")
-    return formats
-
-
-class Progress:
-    """A one-line progress bar on stderr: count, rate and time left."""
-
-    def __init__(self, total: int) -> None:
-        self.total, self.done, self.failed, self.start = total, 0, 0, time.monotonic()
-
-    def step(self, failed: bool) -> None:
-        """Count one finished item and redraw."""
-        self.done += 1
-        self.failed += failed
-        elapsed = max(time.monotonic() - self.start, 1e-6)
-        rate = self.done / elapsed
-        left = (self.total - self.done) / rate if rate else 0
-        width = 30
-        filled = int(width * self.done / max(self.total, 1))
-        line = (f"\r[{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total} "
-                f"{rate:.1f}/s 剩余{int(left // 60)}分{int(left % 60):02d}秒 失败{self.failed}")
-        click.echo(line, err=True, nl=self.done == self.total)
-
-
-def _work(args: tuple[batch.Item, tuple[str, ...], str | None, str | None]) -> batch.Result:
-    return batch.process(*args, issued_by=cli_user())
 
 
 def cli_user() -> str:
@@ -59,116 +26,134 @@ def cli_user() -> str:
     return f"cli:{getpass.getuser()}"
 
 
-def _results(tasks: list[Any], jobs: int) -> Iterator[batch.Result]:
-    if jobs == 1:
-        yield from map(_work, tasks)
+class Progress:
+    """A one-line progress bar on stderr: count, rate and time left."""
+
+    def __init__(self) -> None:
+        self.done, self.failed, self.start = 0, 0, time.monotonic()
+
+    def step(self, result: engine.Result, total: int) -> None:
+        """Count one finished item and redraw."""
+        self.done += 1
+        self.failed += result.error is not None
+        rate = self.done / max(time.monotonic() - self.start, 1e-6)
+        left = (total - self.done) / rate if rate else 0
+        filled = int(30 * self.done / max(total, 1))
+        line = (f"\r[{'#' * filled}{'-' * (30 - filled)}] {self.done}/{total} "
+                f"{rate:.1f}/s 剩余{int(left // 60)}分{int(left % 60):02d}秒 失败{self.failed}")
+        click.echo(line, err=True, nl=self.done == total)
+
+
+def _existing(path: str) -> Path:
+    found = Path(path)
+    if not found.exists():
+        raise CliError(f"找不到文件或目录：{path}", 1)
+    return found
+
+
+def _report(source: str, out: Path, failed: int, errors: int = 0) -> None:
+    """Name the first failed items by file and line; exit 1 if any failed."""
+    if not (failed or errors):
         return
-    # spawn: workers start clean (no inherited database connections or font state)
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-        yield from pool.map(_work, tasks, chunksize=4)
+    entries = (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()
+    for line in entries[:5]:
+        entry = json.loads(line)
+        fields = "；".join(f"{f['path']}：{f['message']}" for f in entry.get("fields", [])[:3])
+        click.echo(f"{source} 第{entry.get('line')}行：{entry.get('message')}"
+                   + (f"（{fields}）" if fields else ""), err=True)
+    more = f"，另有{len(entries) - 5}项" if len(entries) > 5 else ""
+    click.echo(f"失败的项目{more}见 {out / 'errors.jsonl'}（行号、字段和原因）", err=True)
+    raise SystemExit(1)
 
 
-def run_batch(items: Iterable[batch.Item], out: Path, formats: tuple[str, ...],
-              database_url: str | None, jobs: int, key_prefix: str) -> tuple[int, int]:
-    """Render all items into `out` with a manifest and an error list; skip items a previous
-    run finished. Returns (done, failed)."""
-    out.mkdir(parents=True, exist_ok=True)
-    manifest_path = out / "manifest.json"
-    old = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"items": []}
-    finished = {e["key"]: e for e in old["items"] if _still_there(out, e)}
-    entries = list(finished.values())
-    todo = [item for item in items if item.key() not in finished]
-    tasks = [(item, formats, database_url, f"{key_prefix}:{item.key()}" if database_url else None)
-             for item in todo]
-    progress = Progress(len(tasks))
-    failed = 0
-    with (out / "errors.jsonl").open("w", encoding="utf-8") as errors:
-        for result in _results(tasks, jobs):
-            if result.error:
-                failed += 1
-                errors.write(json.dumps(batch.error_entry(result), ensure_ascii=False) + "\n")
-            else:
-                for name, content in result.files.values():
-                    (out / name).write_bytes(content)
-                entries.append(batch.manifest_entry(result))
-            progress.step(bool(result.error))
-    entries.sort(key=lambda e: e["line"])
-    summary = {"items": entries, "skipped": len(finished), "failed": failed}
-    tmp = manifest_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(manifest_path)
-    return len(entries), failed
+@click.command("render", cls=Command)
+@click.argument("kind")
+@click.argument("source")
+@click.option("-o", "--output", required=True, help="输出文件，格式由扩展名决定（.docx 或 .pdf）")
+@click.option("--issue", is_flag=True, help="签发：分配文号并登记")
+@with_appcontext
+def render_command(kind: str, source: str, output: str, issue: bool) -> None:
+    """Render one document from a JSON file; --issue numbers and registers it."""
+    out = Path(output)
+    fmt = out.suffix.lstrip(".").lower()
+    if fmt not in ("docx", "pdf"):
+        raise CliError("输出文件的扩展名应为 .docx 或 .pdf", 2)
+    payload = read_json_file(_existing(source))
+    try:
+        if issue:
+            record = issuing.issue(get_register(), kind, payload, issued_by=cli_user())
+            stored = get_register().content(record.id, fmt)
+            assert stored is not None
+            out.write_bytes(stored[0])
+            click.echo(f"{record.number_text or record.label} → {out}")
+            warnings = record.warnings
+        else:
+            draft = issuing.preview(kind, payload, fmt)  # type: ignore[arg-type]
+            out.write_bytes(draft.content)
+            click.echo(f"草稿 → {out}")
+            warnings = draft.warnings
+    except ServiceError as err:
+        fail(err, f"{source}：")
+    for warning in warnings:
+        click.echo(f"提示：{warning}", err=True)
 
 
-def _still_there(out: Path, entry: dict[str, Any]) -> bool:
-    for f in entry["files"].values():
-        path = out / f["name"]
-        if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != f["sha256"]:
-            return False
-    return True
+@click.command("batch", cls=Command)
+@click.argument("source")
+@click.option("-o", "--output", "out", required=True, help="输出目录")
+@click.option("--format", "formats", default="docx,pdf", show_default=True,
+              help="docx、pdf 或 docx,pdf")
+@click.option("--issue", is_flag=True, help="签发：分配文号并登记（重跑不会重复编号）")
+@click.option("-j", "--jobs", default="", help="同时生成的份数，默认为CPU核数")
+@with_appcontext
+def batch_command(source: str, out: str, formats: str, issue: bool, jobs: str) -> None:
+    """Render every item of a JSONL file or folder; bad items go to errors.jsonl."""
+    if jobs and not (jobs.isdigit() and 1 <= int(jobs) <= 64):
+        raise CliError("-j 应为1至64之间的整数", 2)
+    try:
+        fmts = engine.parse_formats(formats)
+    except ServiceError as err:
+        fail(err)
+    path = _existing(source)
+    prefix = "cli-batch:" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+    done, failed = engine.run_to_folder(
+        engine.read_items(path), Path(out), fmts, get_register() if issue else None,
+        int(jobs or os.cpu_count() or 1), prefix, cli_user(), Progress().step)
+    click.echo(f"完成{done}项，失败{failed}项 → {out}")
+    _report(source, Path(out), failed)
+
+
+@click.command("bulletin", cls=Command)
+@click.argument("cases")
+@click.option("--week", required=True, help="ISO周，如 2022-W03")
+@click.option("-o", "--output", "out", required=True, help="输出目录")
+@click.option("--issued-on", default="", help="印发日期（YYYY-MM-DD），默认今天")
+@click.option("--format", "formats", default="docx,pdf", show_default=True)
+@with_appcontext
+def bulletin_command(cases: str, week: str, out: str, issued_on: str, formats: str) -> None:
+    """Group the week's cases by reporting unit; issue one numbered bulletin per unit."""
+    try:
+        monday, sunday = bulletins.iso_week(week)
+        fmts = engine.parse_formats(formats)
+        day = datetime.strptime(issued_on, "%Y-%m-%d").date() if issued_on else date.today()
+    except ServiceError as err:
+        fail(err)
+    except ValueError:
+        raise CliError("--issued-on 应为日期 YYYY-MM-DD，例如 2022-01-07", 2) from None
+    path = _existing(cases)
+    by_unit, errors, other_weeks = bulletins.group_cases(
+        list(engine.read_items(path, "typical-case")), monday, sunday)
+    items = bulletins.bulletin_items(by_unit, monday, sunday, day)
+    prefix = f"bulletin:{week}:" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+    done, failed = engine.run_to_folder(items, Path(out), fmts, get_register(), 1, prefix,
+                                        cli_user())
+    engine.append_errors(Path(out), errors)
+    click.echo(f"{week}（{monday}至{sunday}）：{len(by_unit)}个单位，通报{done}期；"
+               f"不在本周的案例{other_weeks}个，有误的案例{len(errors)}个 → {out}")
+    _report(cases, Path(out), failed, len(errors))
 
 
 def init_app(app: Flask) -> None:
     """Add the render, batch and bulletin commands."""
-
-    @app.cli.command("render")
-    @click.argument("kind")
-    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-                  help="输出文件，格式由扩展名决定（.docx 或 .pdf）")
-    @click.option("--issue", is_flag=True, help="签发：分配文号并登记")
-    def render_command(kind: str, source: Path, output: Path, issue: bool) -> None:
-        """Render one document from a JSON file; --issue numbers and registers it."""
-        fmt = output.suffix.lstrip(".").lower()
-        if fmt not in ("docx", "pdf"):
-            raise click.BadParameter("输出文件的扩展名应为 .docx 或 .pdf", param_hint="-o")
-        payload = source.read_bytes()
-        try:
-            if issue:
-                record = issuing.issue(get_register(), kind, payload, issued_by=cli_user())
-                content = get_register().content(record.id, fmt)
-                assert content is not None
-                output.write_bytes(content[0])
-                click.echo(f"{record.number_text or record.label} → {output}")
-                warnings = record.warnings
-            else:
-                draft = issuing.preview(kind, payload, fmt)  # type: ignore[arg-type]
-                output.write_bytes(draft.content)
-                click.echo(f"草稿 → {output}")
-                warnings = draft.warnings
-        except ServiceError as err:
-            for f in err.fields:
-                click.echo(f"  {f['path']}: {f['message']}", err=True)
-            raise click.ClickException(err.message) from None
-        for warning in warnings:
-            click.echo(f"提示：{warning}", err=True)
-
-    @app.cli.command("batch")
-    @click.argument("source", type=click.Path(exists=True, path_type=Path))
-    @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
-                  required=True, help="输出目录")
-    @click.option("--format", "formats", default="docx,pdf", show_default=True,
-                  help="docx、pdf 或 docx,pdf")
-    @click.option("--issue", is_flag=True, help="签发：分配文号并登记（重跑不会重复编号）")
-    @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-                  help="并行进程数，默认为CPU核数")
-    def batch_command(source: Path, out: Path, formats: str, issue: bool, jobs: int | None) -> None:
-        """Render every item of a JSONL file or folder; bad items go to errors.jsonl."""
-        fmts = _formats(formats)
-        url = current_app.config["DATABASE_URL"] if issue else None
-        prefix = "cli-batch:" + hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:12]
-        done, failed = run_batch(batch.read_items(source), out, fmts, url,
-                                 jobs or os.cpu_count() or 1, prefix)
-        click.echo(f"完成{done}项，失败{failed}项 → {out}")
-        if failed:
-            click.echo(f"失败的项目见 {out / 'errors.jsonl'}", err=True)
-            sys.exit(1)
-
-    from service.weekly import bulletin_command
-
-    app.cli.add_command(bulletin_command)
-
-    del render_command, batch_command  # registered on app.cli
-
-
-__all__ = ["init_app", "run_batch", "KINDS"]
+    for command in (render_command, batch_command, bulletin_command):
+        app.cli.add_command(command)

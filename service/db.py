@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
-from service import drafts, jobstore  # noqa: F401  (their tables are part of the schema)
 from service.register import Register
 
 
@@ -19,7 +18,7 @@ def init_app(app: Flask) -> None:
     def init_db() -> None:
         """Create the register's tables if they do not exist."""
         get_register().create_schema()
-        click.echo(f"register ready: {app.config['DATABASE_URL']}")
+        click.echo(f"登记簿已就绪：{register.engine.url.render_as_string(hide_password=True)}")
 
 
 def get_register() -> Register:

@@ -7,23 +7,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, String, Text, delete, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from service.register import Register
-from service.tables import Base
+from service.tables import Draft
 
 KEEP = timedelta(days=30)
-
-
-class Draft(Base):
-    """The data of one previewed, not yet issued, document."""
-
-    __tablename__ = "drafts"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    data: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 def save_draft(register: Register, kind: str, data: dict[str, Any]) -> str:

@@ -35,8 +35,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def revision(engine: Engine, message: str) -> None:
     """Write a new migration from the difference between the models and the database."""
-    from service import auth, drafts, jobstore  # noqa: F401  (their tables are models too)
-
     cfg = config()
     with engine.connect() as conn:
         cfg.attributes["connection"] = conn

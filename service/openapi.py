@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from service.api_models import response_models
-from service.batches_api import BatchRequest, BatchStatus
+from service.batches.api import BatchRequest, BatchStatus
 from service.kinds import KINDS
 from service.render import MEDIA_TYPES
 

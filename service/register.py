@@ -1,10 +1,12 @@
-"""The register: numbering and storage of issued documents, in one SQL database.
+"""The register: issued documents, their numbers and files, in one SQL database.
 
-A serial is taken and the document stored in one transaction, so a number exists only
-together with its files: if rendering fails the transaction rolls back and the serial is
-free again, which keeps every series gapless. SQLite takes the write lock up front
-(BEGIN IMMEDIATE); other databases lock the counter row with an upsert.
-"""
+No transaction is open while a document renders, so an issue in one series never waits
+for a render in another. An issue renders first with the number its series would give
+next, then takes that number and stores the files in one short transaction; a render that
+fails there has taken nothing. Only when another issue took that number meanwhile is a
+number reserved first (a `pending` entry) and the document rendered again for it; if that
+render fails, or its process dies, the number stays in the register as `spoiled`: used up
+in the open, never reused or lost."""
 
 from __future__ import annotations
 
@@ -12,52 +14,39 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    func,
-    or_,
-    select,
-    update,
-)
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service import numbering
+from service.database import make_engine
 from service.kinds.base import Series
-from service.tables import Counter, Document, File, make_engine
+from service.lookup import Lookup, Record
+from service.tables import Document, File
 
-
-@dataclass(frozen=True)
-class Record:
-    """An issued document as the rest of the service sees it."""
-
-    id: str
-    kind: str
-    year: int
-    serial: int | None
-    number_text: str | None
-    label: str
-    data: dict[str, Any]
-    issued_at: datetime
-    issued_by: str | None
-    files: dict[str, tuple[str, int]] = field(default_factory=dict)  # format -> (sha256, size)
-    warnings: list[str] = field(default_factory=list)
-    replayed: bool = False  # True when an Idempotency-Key retry returned an earlier issue
+Rendered = tuple[dict[str, bytes], list[str]]  # files by format, warnings to keep with them
+# A reservation older than this was abandoned by a process that died while rendering.
+ABANDONED = timedelta(minutes=10)
 
 
 class IdempotencyConflict(Exception):
     """The Idempotency-Key was used before with different data."""
 
 
+class IdempotencyInProgress(Exception):
+    """The first request with this Idempotency-Key is still rendering."""
+
+
 class NumberTaken(Exception):
     """A number chosen by the caller (Series.fixed) is already used in its series."""
 
 
-class _Replayed(Exception):  # noqa: N818 — control flow: leave the transaction, roll back
-    def __init__(self, record: Record) -> None:
+class _Stop(Exception):  # noqa: N818 — leave a transaction (rolled back) with an answer
+    def __init__(self, record: Record | None = None) -> None:
         self.record = record
 
 
@@ -67,7 +56,30 @@ def fingerprint(kind: str, data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class Register:
+@dataclass(frozen=True)
+class Entry:
+    """What an issue writes besides its number and files."""
+
+    kind: str
+    series: Series | None
+    year: int
+    label: str
+    data: dict[str, Any]
+    idempotency_key: str | None
+    issued_by: str | None
+
+    def document(self, serial: int | None, status: str) -> Document:
+        """A new register row for this entry."""
+        data = json.dumps(self.data, ensure_ascii=False)
+        return Document(
+            id=uuid.uuid4().hex, kind=self.kind, series=self.series.key if self.series else None,
+            year=self.year, serial=serial, label=self.label, data=data,
+            number_text=self.series.text(serial) if self.series else None,
+            fingerprint=fingerprint(self.kind, self.data), idempotency_key=self.idempotency_key,
+            issued_at=datetime.now(UTC), issued_by=self.issued_by, status=status, warnings="[]")
+
+
+class Register(Lookup):
     """Numbering and storage on any SQLAlchemy database URL (SQLite by default)."""
 
     def __init__(self, url: str) -> None:
@@ -83,159 +95,111 @@ class Register:
         """Close pooled connections (after a fork, or at shutdown)."""
         self.engine.dispose()
 
-    def issue(
-        self,
-        *,
-        kind: str,
-        series: Series | None,
-        year: int,
-        label: str,
-        data: dict[str, Any],
-        render: Callable[[int | None], tuple[dict[str, bytes], list[str]]],
-        idempotency_key: str | None = None,
-        issued_by: str | None = None,
-    ) -> Record:
-        """Take the next serial of `series`, render with it and store, all in one transaction.
-
-        `render(serial)` returns the files by format and any warnings to keep with them."""
-        fp = fingerprint(kind, data)
-        if idempotency_key and (earlier := self._replay(idempotency_key, fp)):
+    def issue(self, *, kind: str, series: Series | None, year: int, label: str,
+              data: dict[str, Any], render: Callable[[int | None], Rendered],
+              idempotency_key: str | None = None, issued_by: str | None = None) -> Record:
+        """Number, render and store one document; `render(serial)` runs outside any
+        transaction and returns the files by format and the warnings to keep."""
+        entry = Entry(kind, series, year, label, data, idempotency_key, issued_by)
+        if idempotency_key and (earlier := self._replay(entry)):
             return earlier
+        guess = numbering.peek(self.engine, series) if series else None
+        record = self._store(entry, guess, render(guess))
+        if record is not None:
+            return record
+        assert series is not None  # only a moved-on series gets here
+        reserved = self._reserve(entry)
+        if isinstance(reserved, Record):  # an idempotent retry finished first
+            return reserved
+        seq, serial = reserved
         try:
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-                with Session(bind=conn, expire_on_commit=False) as s, s.begin():
-                    serial = self._next_serial(s, series) if series else None
-                    if idempotency_key and (earlier := self._replay(idempotency_key, fp, s)):
-                        raise _Replayed(earlier)  # rolls back: the serial goes back unused
-                    files, warnings = render(serial)
-                    doc = Document(
-                        id=uuid.uuid4().hex, kind=kind, series=series.key if series else None,
-                        year=year, serial=serial,
-                        number_text=series.text(serial) if series else None, label=label,
-                        data=json.dumps(data, ensure_ascii=False), fingerprint=fp,
-                        idempotency_key=idempotency_key, issued_at=datetime.now(UTC),
-                        issued_by=issued_by, warnings=json.dumps(warnings, ensure_ascii=False),
-                    )
-                    s.add(doc)
-                    s.flush()
-                    s.add_all(
-                        File(document_seq=doc.seq, format=fmt, content=content,
-                             sha256=hashlib.sha256(content).hexdigest(), size=len(content))
-                        for fmt, content in files.items()
-                    )
-                    s.flush()
-                    return self._record(s, doc)
-        except _Replayed as replay:
-            return replay.record
+            rendered = render(serial)
+        except BaseException as exc:
+            self._spoil(seq, f"生成失败（{type(exc).__name__}），文号作废")
+            raise
+        return self._complete(seq, rendered)
+
+    def _write(self, entry: Entry, work: Callable[[Session], Record]) -> Record | None:
+        """Run `work` in a write transaction; an idempotent replay or race answers instead."""
+        try:
+            with numbering.write_session(self.engine) as s:
+                if entry.idempotency_key and (earlier := self._replay(entry, s)):
+                    raise _Stop(earlier)
+                return work(s)
+        except _Stop as stop:
+            return stop.record
         except IntegrityError:
             # Two requests with one Idempotency-Key raced; the other one won.
-            if idempotency_key and (earlier := self._replay(idempotency_key, fp)):
+            if entry.idempotency_key and (earlier := self._replay(entry)):
                 return earlier
-            if series and series.fixed is not None:
-                raise NumberTaken(series.text(series.fixed)) from None
+            if entry.series and entry.series.fixed is not None:
+                raise NumberTaken(entry.series.text(entry.series.fixed)) from None
             raise
 
-    def _next_serial(self, s: Session, series: Series) -> int:
-        dialect = s.get_bind().dialect.name
-        if dialect in ("sqlite", "postgresql"):
-            insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-            if series.fixed is not None:
-                # A chosen number moves the counter past it, so later ones never collide.
-                bigger = func.max if dialect == "sqlite" else func.greatest
-                new_last: Any = bigger(Counter.last, series.fixed)
-                first = series.fixed
-            else:
-                new_last, first = Counter.last + 1, 1
-            stmt = (
-                insert(Counter)
-                .values(series=series.key, year=series.year, last=first)
-                .on_conflict_do_update(index_elements=["series", "year"], set_={"last": new_last})
-                .returning(Counter.last)
-            )
-            last = int(s.execute(stmt).scalar_one())
-            return series.fixed if series.fixed is not None else last
-        row = s.execute(
-            select(Counter).where(Counter.series == series.key, Counter.year == series.year)
-            .with_for_update()
-        ).scalar_one_or_none()
-        chosen = series.fixed
-        if row is None:
-            s.add(Counter(series=series.key, year=series.year, last=chosen or 1))
-            return chosen or 1
-        new = max(row.last, chosen) if chosen is not None else row.last + 1
-        s.execute(update(Counter).where(Counter.series == series.key,
-                                        Counter.year == series.year).values(last=new))
-        return chosen if chosen is not None else new
+    def _store(self, entry: Entry, guess: int | None, rendered: Rendered) -> Record | None:
+        """Take the number `guess` and store the files; None if the series moved on."""
+        def work(s: Session) -> Record:
+            serial = numbering.take(s, entry.series) if entry.series else None
+            if serial != guess:
+                raise _Stop(None)  # rolls back: the number stays the other issue's
+            doc = entry.document(serial, "issued")
+            s.add(doc)
+            s.flush()
+            return self._add_files(s, doc, rendered)
 
-    def _replay(self, key: str, fp: str, s: Session | None = None) -> Record | None:
-        def look(session: Session) -> Record | None:
-            doc = session.execute(
-                select(Document).where(Document.idempotency_key == key)
-            ).scalar_one_or_none()
-            if doc is None:
-                return None
-            if doc.fingerprint != fp:
-                raise IdempotencyConflict(key)
-            record = self._record(session, doc)
-            return Record(**{**record.__dict__, "replayed": True})
+        return self._write(entry, work)
 
-        if s is not None:
-            return look(s)
-        with Session(self.engine) as session:
-            return look(session)
+    def _reserve(self, entry: Entry) -> tuple[int, int] | Record:
+        """Take the next number for a pending entry: its (row, serial), or an earlier answer."""
+        assert entry.series is not None
+        taken: list[tuple[int, int]] = []
 
-    def _record(self, s: Session, doc: Document) -> Record:
-        files = {
-            f.format: (f.sha256, f.size)
-            for f in s.execute(
-                select(File.format, File.sha256, File.size).where(File.document_seq == doc.seq)
-            ).all()
-        }
-        return Record(
-            id=doc.id, kind=doc.kind, year=doc.year, serial=doc.serial,
-            number_text=doc.number_text, label=doc.label, data=json.loads(doc.data),
-            issued_at=doc.issued_at if doc.issued_at.tzinfo else doc.issued_at.replace(tzinfo=UTC),
-            issued_by=doc.issued_by, files=files, warnings=json.loads(doc.warnings or "[]"),
-        )
+        def work(s: Session) -> Record:
+            self._spoil_abandoned(s)
+            doc = entry.document(numbering.take(s, entry.series), "pending")  # type: ignore[arg-type]
+            s.add(doc)
+            s.flush()
+            taken.append((doc.seq, doc.serial or 0))
+            return self._record(s, doc)
 
-    def get(self, doc_id: str) -> Record | None:
-        """The issued document with this id, or None."""
-        with Session(self.engine) as s:
-            doc = s.execute(select(Document).where(Document.id == doc_id)).scalar_one_or_none()
-            return self._record(s, doc) if doc else None
+        record = self._write(entry, work)
+        return taken[0] if taken else record  # type: ignore[return-value]
 
-    def content(self, doc_id: str, fmt: str) -> tuple[bytes, str] | None:
-        """The stored bytes of one format of a document and their SHA-256, or None."""
-        with Session(self.engine) as s:
-            row = s.execute(
-                select(File.content, File.sha256)
-                .join(Document, Document.seq == File.document_seq)
-                .where(Document.id == doc_id, File.format == fmt)
-            ).one_or_none()
-            return (bytes(row[0]), row[1]) if row else None
+    def _complete(self, seq: int, rendered: Rendered) -> Record:
+        with numbering.write_session(self.engine) as s:
+            doc = s.execute(select(Document).where(Document.seq == seq)).scalar_one()
+            doc.status, doc.issued_at = "issued", datetime.now(UTC)
+            return self._add_files(s, doc, rendered)
 
-    def find(
-        self, *, kind: str | None = None, year: int | None = None, q: str | None = None,
-        limit: int = 50, offset: int = 0,
-    ) -> tuple[list[Record], int]:
-        """Issued documents, newest first, filtered by kind, year and text; with the total."""
-        conditions = []
-        if kind:
-            conditions.append(Document.kind == kind)
-        if year:
-            conditions.append(Document.year == year)
-        if q:
-            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            # SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's needs ILIKE for that
-            ilike = self.engine.dialect.name == "postgresql"
-            conditions.append(or_(*(
-                col.ilike(pattern, escape="\\") if ilike else col.like(pattern, escape="\\")
-                for col in (Document.number_text, Document.label, Document.data))))
-        with Session(self.engine) as s:
-            total = s.execute(select(func.count()).select_from(Document).where(*conditions))
-            docs = s.execute(
-                select(Document).where(*conditions).order_by(Document.seq.desc())
-                .limit(limit).offset(offset)
-            ).scalars().all()
-            return [self._record(s, d) for d in docs], int(total.scalar_one())
+    def _add_files(self, s: Session, doc: Document, rendered: Rendered) -> Record:
+        files, warnings = rendered
+        doc.warnings = json.dumps(warnings, ensure_ascii=False)
+        s.add_all(File(document_seq=doc.seq, format=fmt, content=content,
+                       sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+                  for fmt, content in files.items())
+        s.flush()
+        return self._record(s, doc)
+
+    def _spoil(self, seq: int, note: str) -> None:
+        with numbering.write_session(self.engine) as s:
+            s.execute(update(Document).where(Document.seq == seq, Document.status == "pending")
+                      .values(status="spoiled", note=note, idempotency_key=None))
+
+    def _spoil_abandoned(self, s: Session) -> None:
+        s.execute(update(Document).where(
+            Document.status == "pending", Document.issued_at < datetime.now(UTC) - ABANDONED
+        ).values(status="spoiled", note="签发中断（进程退出），文号作废", idempotency_key=None))
+
+    def _replay(self, entry: Entry, s: Session | None = None) -> Record | None:
+        if s is None:
+            with Session(self.engine) as session:
+                return self._replay(entry, session)
+        doc = s.execute(select(Document).where(
+            Document.idempotency_key == entry.idempotency_key)).scalar_one_or_none()
+        if doc is None:
+            return None
+        if doc.fingerprint != fingerprint(entry.kind, entry.data):
+            raise IdempotencyConflict(entry.idempotency_key)
+        if doc.status == "pending":
+            raise IdempotencyInProgress(entry.idempotency_key)
+        return replace(self._record(s, doc), replayed=True)

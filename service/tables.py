@@ -1,13 +1,13 @@
-"""The database: engines set up for safe numbering, and the register's tables (SQLAlchemy
-declarative models). Every table of the service hangs off `Base`, so Alembic sees them
-all; service.register holds the logic."""
+"""Every table of the service (SQLAlchemy declarative models), in one place: the register,
+the gate's accounts, drafts and batch jobs. Feature modules use these; Alembic reads them
+(service/migrations); nothing here imports a feature."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     ForeignKey,
     Integer,
@@ -15,10 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    create_engine,
-    event,
 )
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -54,6 +51,11 @@ class Document(Base):
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     issued_by: Mapped[str | None] = mapped_column(String(120))
     warnings: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of 中文 notes
+    # issued; pending: the number is taken and the files are being rendered; spoiled: the
+    # render failed or was cut off, so the number is used up without a document (note: why)
+    status: Mapped[str] = mapped_column(String(10), default="issued", server_default="issued",
+                                        index=True)
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class File(Base):
@@ -67,44 +69,69 @@ class File(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-def _sqlite_setup(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _begin)
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
-                       "busy_timeout=60000"):
-            dbapi_conn.execute(f"PRAGMA {pragma}")
+class ApiToken(Base):
+    """A bearer token of another system."""
 
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+    __tablename__ = "api_tokens"
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    read_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-def _with_driver(url: str) -> str:
-    """postgres:// and postgresql:// URLs go through psycopg 3, the driver the service ships
-    with (SQLAlchemy would otherwise look for psycopg2)."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
-    return url
+class User(Base):
+    """An officer who logs in to the web pages."""
+
+    __tablename__ = "users"
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`: SQLite in WAL mode with BEGIN IMMEDIATE on request, pooled
-    connections for everything else."""
-    url = _with_driver(url)
-    is_sqlite = url.startswith("sqlite")
-    # Every request waiting for the numbering lock holds a connection: let a threaded
-    # server (or a batch) have many rather than fail with a pool timeout.
-    engine = create_engine(
-        url,
-        connect_args={"timeout": 60} if is_sqlite else {},
-        pool_pre_ping=not is_sqlite,
-        pool_size=10,
-        max_overflow=50,
-        pool_timeout=120,
-    )
-    if is_sqlite:
-        _sqlite_setup(engine)
-    return engine
+class Draft(Base):
+    """The data of one previewed, not yet issued, document."""
+
+    __tablename__ = "drafts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Batch(Base):
+    """A batch job: its options and when it last made progress."""
+
+    __tablename__ = "batches"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    formats: Mapped[str] = mapped_column(String(20))
+    issue: Mapped[bool] = mapped_column(Boolean)
+    total: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    issued_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class BatchItem(Base):
+    """One item of a job: pending until a consumer stores its result."""
+
+    __tablename__ = "batch_items"
+    batch_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    outcome: Mapped[str | None] = mapped_column(Text)  # manifest or error entry, JSON
+
+
+class BatchFile(Base):
+    """An output file of a job item."""
+
+    __tablename__ = "batch_files"
+    batch_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    format: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

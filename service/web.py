@@ -14,11 +14,13 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from service import issuing
-from service.access import issued_by
 from service.db import get_register
 from service.drafts import load_draft, save_draft
 from service.errors import ServiceError
 from service.forms import flatten, form_for, initial_values, payload_from_form, row_count
+from service.gate.csrf import CsrfFailed
+from service.gate.login import issued_by
+from service.http_errors import error_page
 from service.kinds import KINDS, Kind
 
 bp = Blueprint("web", __name__)
@@ -81,6 +83,20 @@ def _form_page(kind: Kind, values: dict[str, Any], errors: dict[str, str], statu
                message: str = "") -> tuple[str, int]:
     return render_template("web/form.html", kind=kind, form=form_for(kind.model),
                            values=values, errors=errors, message=message), status
+
+
+EXPIRED = ("页面已过期或来源不明（CSRF校验失败：长时间未操作或已在别处退出），尚未保存。"
+           "您填写的内容都在下面，请核对后再次提交；如需登录，请先在新窗口登录。")
+
+
+@bp.errorhandler(CsrfFailed)
+def _expired(err: CsrfFailed) -> Any:
+    """A form posted after its session expired comes back filled in, not as a bare 400."""
+    name = (request.view_args or {}).get("kind_name", "")
+    if request.endpoint != "web.new" or name not in KINDS:
+        return error_page(400, str(err.description))
+    values = {k: v for k, v in request.form.items() if not k.startswith("_")}
+    return _form_page(KINDS[name], values, {}, 400, EXPIRED)
 
 
 @bp.get("/")

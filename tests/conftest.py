@@ -18,7 +18,7 @@ import docx
 import pdfplumber
 import pytest
 
-from service import create_app
+from service.app import create_app
 from tests.pg import pg_server, pg_url  # noqa: F401  (PostgreSQL fixtures, see tests/pg.py)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

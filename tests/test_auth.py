@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from service import create_app
+from service.app import create_app
 from tests.conftest import load_fixture
 
 NOTICE = "/api/v1/documents/transfer-notice"

@@ -1,5 +1,5 @@
 """The speed-ups change nothing a reader sees: the prepared DOCX templates write what docxtpl
-writes, the compact font copies print like the full faces, the one-pass subsetting embeds
+writes, the compact font copies print like the full faces, the one-pass subsetting (tests/test_weasyprint_pin.py) embeds
 the fonts WeasyPrint's own would."""
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ import zipfile
 from pathlib import Path
 
 import pdfplumber
-import pydyf
 import pytest
 from pypdf import PdfReader
-from weasyprint.pdf import fonts as pdf_fonts
 
 from service.issuing import validate
 from service.kinds import KINDS
 from service.render import docx as docx_render
-from service.render import pdf as pdf_render
 from service.render import render
 from tests.conftest import FIXTURES, load_fixture
 
@@ -109,10 +106,3 @@ def embedded_fonts(content: bytes) -> dict[str, bytes]:
     return found
 
 
-def test_one_pass_subsetting_embeds_the_fonts_weasyprint_would(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    ctx = context("typical-case", "typical-case", True)
-    ours = embedded_fonts(render("typical-case", ctx, "pdf"))
-    monkeypatch.setattr(pdf_fonts.Font, "_harfbuzz_subset", pdf_render._weasyprint_subset)
-    monkeypatch.setattr(pydyf, "zlib", __import__("zlib"))
-    theirs = embedded_fonts(render("typical-case", ctx, "pdf"))
-    assert ours == theirs and len(ours) == 3

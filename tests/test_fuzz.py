@@ -11,8 +11,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from service import create_app
-from service.auth import create_token
+from service.app import create_app
+from service.gate.accounts import create_token
 
 pytestmark = pytest.mark.slow
 EXAMPLES = int(os.environ.get("GONGWEN_FUZZ_EXAMPLES", "200"))

@@ -66,7 +66,7 @@ class Stack:
     def consumer(self) -> subprocess.Popen[bytes]:
         """Start a Huey consumer with two worker processes."""
         return self._start([str(Path(sys.executable).parent / "huey_consumer"),
-                            "service.jobs.huey", "--workers", "2", "--worker-type", "process"])
+                            "service.batches.queue.huey", "--workers", "2", "--worker-type", "thread"])
 
     def wait(self, batch_url: str, until: str = "finished", timeout: float = 240) -> dict[str, Any]:
         deadline = time.monotonic() + timeout

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pypdf
 import pytest
 
-from service import create_app
+from service.app import create_app
 from service.kinds import KINDS
 from tests.corpus import documents, payload, printed
 from tests.test_corpus import in_pdf, pdf_texts

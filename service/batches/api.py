@@ -10,14 +10,15 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from flask import Blueprint, Response, jsonify, request, send_file, url_for
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from service import jobs, jobstore
-from service.access import issued_by
 from service.api import json_body
+from service.batches import queue, store
 from service.db import get_register
-from service.errors import ServiceError, invalid
+from service.errors import Conflict, NotFound
+from service.gate.login import issued_by
 from service.kinds import KINDS
+from service.validation import validate_json
 
 bp = Blueprint("batches", __name__, url_prefix="/api/v1/batches")
 MAX_ITEMS = 2000
@@ -62,10 +63,10 @@ def _bigger_bodies() -> None:
 
 
 def _status(batch_id: str) -> BatchStatus:
-    job = jobstore.load(get_register(), batch_id)
+    job = store.load(get_register(), batch_id)
     if job is None:
-        raise ServiceError(404, "not_found", "没有这个批量任务")
-    counts = jobstore.progress(get_register(), batch_id)
+        raise NotFound("没有这个批量任务")
+    counts = store.progress(get_register(), batch_id)
     state: Literal["queued", "running", "finished"] = (
         "finished" if counts["pending"] == 0 else
         "queued" if counts["done"] + counts["failed"] == 0 else "running")
@@ -79,16 +80,11 @@ def _status(batch_id: str) -> BatchStatus:
 @bp.post("")
 def submit() -> tuple[Response, int, dict[str, str]]:
     """Store and queue a batch job; the answer comes before any item is rendered."""
-    try:
-        job = BatchRequest.model_validate_json(json_body())
-    except ValidationError as exc:
-        if any(e["type"] == "json_invalid" for e in exc.errors()):
-            raise ServiceError(400, "bad_json", "请求内容不是有效的JSON") from None
-        raise invalid(BatchRequest, exc) from None
+    job: BatchRequest = validate_json(BatchRequest, json_body())
     items = [item.model_dump() for item in job.items]
-    batch_id = jobstore.create(get_register(), items, list(dict.fromkeys(job.formats)), job.issue,
-                               issued_by())
-    jobs.enqueue(batch_id, len(items))
+    batch_id = store.create(get_register(), items, list(dict.fromkeys(job.formats)), job.issue,
+                            issued_by())
+    queue.enqueue(batch_id, len(items))
     status = _status(batch_id)
     return jsonify(status.model_dump(mode="json")), 202, {"Location": status.links["self"]}
 
@@ -103,14 +99,14 @@ def status(batch_id: str) -> Response:
 def archive(batch_id: str) -> Response:
     """The outputs of a finished job with manifest.json and errors.jsonl, as one zip."""
     if _status(batch_id).status != "finished":
-        raise ServiceError(409, "not_finished", "批量任务尚未完成，请稍后再下载")
+        raise Conflict("批量任务尚未完成，请稍后再下载", code="not_finished")
     register = get_register()
     out = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)
-    finished = jobstore.outcomes(register, batch_id)
+    finished = store.outcomes(register, batch_id)
     manifest = [entry for state, entry in finished if state == "done"]
     errors = [entry for state, entry in finished if state == "failed"]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, content in jobstore.files(register, batch_id):
+        for name, content in store.files(register, batch_id):
             z.writestr(name, content)
         z.writestr("manifest.json", json.dumps({"items": manifest, "failed": len(errors)},
                                                ensure_ascii=False, indent=1))

@@ -1,24 +1,23 @@
-"""Batch rendering: many items, in parallel worker processes, each through the one use case.
-
-An item is `{"kind": …, "data": …}`. Items come from a JSON Lines file or a folder of JSON
-files; results are files named like the documents, a manifest and an error list. The
-functions here know nothing of Flask, so the CLI and the job queue share them."""
+"""The batch engine: many items, each through the one use case, rendered in parallel by the
+render pool. An item is `{"kind": …, "data": …}`, from a JSON Lines file or a folder of
+JSON files; results are files named like the documents, a manifest and an error list. The
+command line, the weekly bulletin run and the queued jobs all call this module."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from service import issuing
-from service.errors import ServiceError
+from service.errors import Invalid, ServiceError
 from service.kinds import KINDS
 from service.register import Register
-
-_registers: dict[str, Register] = {}  # one per database URL in each worker process
+from service.render import pool
 
 
 @dataclass
@@ -93,14 +92,23 @@ def _bad_json(exc: Exception) -> dict[str, Any]:
     return {"error": "bad_json", "message": f"不是有效的JSON：{exc}", "fields": []}
 
 
-def process(item: Item, formats: tuple[str, ...], database_url: str | None,
+def parse_formats(value: str) -> tuple[str, ...]:
+    """`docx,pdf` → ("docx", "pdf"); Invalid for anything else."""
+    formats = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
+    if not formats or set(formats) - {"docx", "pdf"}:
+        raise Invalid("格式应为 docx、pdf 或 docx,pdf", code="bad_format",
+                      fields=[{"path": "format", "message": "应为 docx、pdf 或 docx,pdf"}])
+    return formats
+
+
+def process(item: Item, formats: tuple[str, ...], register: Register | None,
             idempotency_key: str | None = None, issued_by: str | None = None) -> Result:
-    """Render (or, with a database, issue) one item. Never raises for bad data."""
+    """Render (or, with a register, issue) one item. Never raises for bad data."""
     result = Result(item.line, item.key(), item.kind, error=item.error)
     if item.error:
         return result
     try:
-        if database_url is None:
+        if register is None:
             for fmt in formats:
                 draft = issuing.preview(item.kind, item.data, fmt)  # type: ignore[arg-type]
                 label = KINDS[item.kind].label(issuing.validate(KINDS[item.kind], item.data))
@@ -108,8 +116,6 @@ def process(item: Item, formats: tuple[str, ...], database_url: str | None,
                 result.files[fmt] = (name, draft.content)
                 result.warnings = draft.warnings
             return result
-        register = _registers.get(database_url) or _registers.setdefault(
-            database_url, Register(database_url))
         record = issuing.issue(register, item.kind, item.data,
                                idempotency_key=idempotency_key, issued_by=issued_by)
         result.number_text, result.document_id = record.number_text, record.id
@@ -143,3 +149,57 @@ def manifest_entry(result: Result) -> dict[str, Any]:
 def error_entry(result: Result) -> dict[str, Any]:
     """The errors.jsonl line of a failed item: its line and the field errors."""
     return {"line": result.line, "kind": result.kind, **(result.error or {})}
+
+
+def run_to_folder(items: Iterable[Item], out: Path, formats: tuple[str, ...],
+                  register: Register | None, jobs: int, key_prefix: str, issued_by: str | None,
+                  on_result: Callable[[Result, int], None] | None = None) -> tuple[int, int]:
+    """Render all items into `out` with a manifest and an error list, `jobs` at a time;
+    skip items a previous run finished. `on_result(result, total)` follows progress.
+    Returns (done, failed)."""
+    out.mkdir(parents=True, exist_ok=True)
+    manifest_path = out / "manifest.json"
+    old = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"items": []}
+    finished = {e["key"]: e for e in old["items"] if _still_there(out, e)}
+    entries = list(finished.values())
+    todo = [item for item in items if item.key() not in finished]
+
+    def work(item: Item) -> Result:
+        key = f"{key_prefix}:{item.key()}" if register else None
+        return process(item, formats, register, key, issued_by)
+
+    pool.start(jobs)
+    failed = 0
+    with (out / "errors.jsonl").open("w", encoding="utf-8") as errors, \
+            ThreadPoolExecutor(jobs) as threads:
+        for result in threads.map(work, todo):
+            if result.error:
+                failed += 1
+                errors.write(json.dumps(error_entry(result), ensure_ascii=False) + "\n")
+            else:
+                for name, content in result.files.values():
+                    (out / name).write_bytes(content)
+                entries.append(manifest_entry(result))
+            if on_result:
+                on_result(result, len(todo))
+    entries.sort(key=lambda e: e["line"])
+    summary = {"items": entries, "skipped": len(finished), "failed": failed}
+    tmp = manifest_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(manifest_path)
+    return len(entries), failed
+
+
+def append_errors(out: Path, errors: list[dict[str, Any]]) -> None:
+    """Add entries (each with its line) to the folder's errors.jsonl."""
+    with (out / "errors.jsonl").open("a", encoding="utf-8") as f:
+        for entry in errors:
+            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def _still_there(out: Path, entry: dict[str, Any]) -> bool:
+    for f in entry["files"].values():
+        path = out / f["name"]
+        if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != f["sha256"]:
+            return False
+    return True

@@ -1,20 +1,26 @@
 """Background jobs on Huey: SqliteHuey in instance/ by default, RedisHuey when REDIS_URL
 is set so consumers on any number of machines share one queue.
 
-Run a consumer with `huey_consumer service.jobs.huey -w 2` (make run starts one). A job
+Run a consumer with `huey_consumer service.batches.queue.huey -w 2 -k thread` (make run
+starts one): thread workers share the consumer's render workers (service.render.pool);
+Huey's process workers are daemonic and may not start render workers. A job
 is stored in the database before it is queued; a consumer killed mid-task leaves its
 items pending, and the minute check (or the next consumer's start) queues them again.
 Issuing is idempotent per item, so a repeated item never takes a second number."""
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import timedelta
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-from service import batch, instance_dir, jobstore
+from service import config
+from service.batches import engine, store
+from service.errors import RenderFailed
 from service.register import Register
+from service.render import pool
 
 STALE = timedelta(seconds=int(os.environ.get("GONGWEN_JOB_STALE_SECONDS", "120")))
 
@@ -23,7 +29,7 @@ def make_huey() -> Huey:
     """The queue named by the environment."""
     if url := os.environ.get("REDIS_URL"):
         return RedisHuey("gongwen", url=url, results=False)
-    folder = instance_dir()
+    folder = config.instance_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("gongwen", filename=str(folder / "huey.sqlite3"), results=False,
                       timeout=30)
@@ -34,18 +40,17 @@ _register: Register | None = None
 
 
 def register() -> Register:
-    """The register of this consumer process, configured like the web app."""
+    """The register of this consumer process, from DATABASE_URL like the web app's."""
     global _register
     if _register is None:
-        from service import create_app
-
-        _register = create_app().extensions["register"]
+        _register = Register(config.database_url())
+        _register.create_schema()
     return _register
 
 
 def enqueue(batch_id: str, total: int) -> None:
     """Queue every chunk of a stored job."""
-    for start, end in jobstore.chunks(total):
+    for start, end in store.chunks(total):
         run_chunk(batch_id, start, end)
 
 
@@ -53,22 +58,22 @@ def enqueue(batch_id: str, total: int) -> None:
 def run_chunk(batch_id: str, start: int, end: int) -> None:
     """Process the still-pending items of one range of a job."""
     reg = register()
-    job = jobstore.load(reg, batch_id)
+    job = store.load(reg, batch_id)
     if job is None:
         return
     formats = tuple(job.formats.split(","))
-    url = reg.engine.url.render_as_string(hide_password=False) if job.issue else None
-    for idx, kind, data in jobstore.pending_items(reg, batch_id, start, end):
-        item = batch.Item(idx + 1, kind, data)
-        result = batch.process(item, formats, url, f"job:{batch_id}:{idx}", job.issued_by)
-        jobstore.store(reg, batch_id, idx, result)
+    for idx, kind, data in store.pending_items(reg, batch_id, start, end):
+        item = engine.Item(idx + 1, kind, data)
+        result = engine.process(item, formats, reg if job.issue else None,
+                                f"job:{batch_id}:{idx}", job.issued_by)
+        store.store(reg, batch_id, idx, result)
 
 
 def requeue_stale() -> int:
     """Queue again the pending items of jobs that made no progress lately."""
     count = 0
-    for batch_id, indices in jobstore.stale(register(), STALE):
-        for start, end in jobstore.chunks(max(indices) + 1):
+    for batch_id, indices in store.stale(register(), STALE):
+        for start, end in store.chunks(max(indices) + 1):
             if any(start <= i < end for i in indices):
                 run_chunk(batch_id, start, end)
                 count += 1
@@ -83,4 +88,8 @@ def requeue_stale_jobs() -> None:
 
 @huey.on_startup()
 def _pick_up_left_work() -> None:
+    try:
+        pool.start()  # render workers warm up while the consumer looks for left work
+    except RenderFailed as err:
+        logging.getLogger(__name__).error("%s", err.message)
     requeue_stale()

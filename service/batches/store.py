@@ -8,51 +8,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Integer, LargeBinary, String, Text, func, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
-from service.batch import Result, error_entry, manifest_entry
+from service.batches.engine import Result, error_entry, manifest_entry
 from service.register import Register
-from service.tables import Base
+from service.tables import Batch, BatchFile, BatchItem
 
 CHUNK = 10  # items per queued task: small enough to spread a batch over all consumers
-
-
-class Batch(Base):
-    """A batch job: its options and when it last made progress."""
-
-    __tablename__ = "batches"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    formats: Mapped[str] = mapped_column(String(20))
-    issue: Mapped[bool] = mapped_column(Boolean)
-    total: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    issued_by: Mapped[str | None] = mapped_column(String(120))
-
-
-class BatchItem(Base):
-    """One item of a job: pending until a consumer stores its result."""
-
-    __tablename__ = "batch_items"
-    batch_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    data: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
-    outcome: Mapped[str | None] = mapped_column(Text)  # manifest or error entry, JSON
-
-
-class BatchFile(Base):
-    """An output file of a job item."""
-
-    __tablename__ = "batch_files"
-    batch_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
-    format: Mapped[str] = mapped_column(String(8), primary_key=True)
-    name: Mapped[str] = mapped_column(Text)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 def _now() -> datetime:

@@ -12,33 +12,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, String, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.register import Register
-from service.tables import Base
-
-
-class ApiToken(Base):
-    """A bearer token of another system."""
-
-    __tablename__ = "api_tokens"
-    name: Mapped[str] = mapped_column(String(80), primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    read_only: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class User(Base):
-    """An officer who logs in to the web pages."""
-
-    __tablename__ = "users"
-    username: Mapped[str] = mapped_column(String(80), primary_key=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+from service.tables import ApiToken, User
 
 
 @dataclass(frozen=True)

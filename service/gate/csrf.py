@@ -7,7 +7,8 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, Response, abort, request, session
+from flask import Flask, Response, request, session
+from werkzeug.exceptions import BadRequest
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -32,6 +33,12 @@ def _secret_key(app: Flask) -> str:
     return key
 
 
+class CsrfFailed(BadRequest):
+    """A form post without this session's CSRF token: the page expired or came from elsewhere."""
+
+    description = "页面已过期或来源不明（CSRF校验失败），请刷新页面后重试。"
+
+
 def csrf_token() -> str:
     """The session's CSRF token, for a hidden `_csrf` input in every form."""
     if "_csrf" not in session:
@@ -45,7 +52,7 @@ def _check_csrf() -> None:
     sent = request.form.get("_csrf") or request.headers.get("X-CSRF-Token", "")
     expected = session.get("_csrf", "")
     if not expected or not hmac.compare_digest(str(sent), str(expected)):
-        abort(400, description="页面已过期或来源不明（CSRF校验失败），请刷新页面后重试。")
+        raise CsrfFailed()
 
 
 def _headers(response: Response) -> Response:

@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from service.kinds.base import Day, Kind, Series, ShortText, Strict
 from service.kinds.case_context import case_context
-from service.kinds.typical_case import TypicalCase
+from service.kinds.typical_case_model import TypicalCase
 from service.text import cn_date, title_lines
 
 FORM_TITLE = "安全生产典型案例通报"

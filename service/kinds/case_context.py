@@ -3,29 +3,11 @@ typical-case and bulletin kinds so both print a case the same way."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from service.kinds.typical_case_model import ASPECTS, SECTIONS, TypicalCase
 from service.text import cn_date
 
-if TYPE_CHECKING:
-    from service.kinds.typical_case import TypicalCase
-
-# The seven sections of the template, in the template's order, with their printed headings.
-SECTIONS: dict[str, str] = {
-    "title": "【标题】",
-    "keywords": "【关键词】",
-    "gist": "【要旨】",
-    "facts": "【基本案情】",
-    "outcome": "【处理结果】",
-    "analysis": "【案例剖析】",
-    "recommendations": "【举一反三工作建议】",
-}
-# The three aspects of 【案例剖析】 as the template words them.
-ASPECTS: dict[str, str] = {
-    "responsibility": "从落实党政领导责任、部门监管责任、企业主体责任方面",
-    "institutions": "从体制机制法制建立完善方面",
-    "factors": "从存在的主、客观因素方面",
-}
 KEYWORD_SEPARATOR = "；"
 NEGATIVE = "负面典型案例"
 

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-Format = Literal["docx", "pdf"]
-FORMATS: tuple[Format, ...] = ("docx", "pdf")
-MEDIA_TYPES: dict[str, str] = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
+from service.render.formats import FORMATS, MEDIA_TYPES, STATIC_DIR, TEMPLATE_DIR, Format
 
-# Templates live at the top of the repository so clerks find them: templates/docx, /html.
-TEMPLATE_DIR = Path(
-    os.environ.get("GONGWEN_TEMPLATES", Path(__file__).resolve().parents[2] / "templates")
-)
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+__all__ = ["FORMATS", "MEDIA_TYPES", "STATIC_DIR", "TEMPLATE_DIR", "Format", "render"]
 
 
 def render(kind: str, context: dict[str, Any], fmt: Format) -> bytes:
-    """Render one document of `kind` from its context into `fmt` bytes."""
+    """Render one document of `kind` from its context into `fmt` bytes, in this process
+    (service.render.pool runs it in a worker process with a time limit)."""
     if fmt == "docx":
         from service.render.docx import render_docx
 

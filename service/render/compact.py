@@ -42,12 +42,6 @@ def _harfbuzz() -> tuple[Any, Any]:
     return _ffi.dlopen("libharfbuzz.so.0"), _ffi.dlopen("libharfbuzz-subset.so.0")
 
 
-def clear_set(address: int) -> None:
-    """Empty the HarfBuzz set at `address` (for a set made through another cffi binding)."""
-    hb, _ = _harfbuzz()
-    hb.hb_set_clear(_ffi.cast("hb_set_t *", int(address)))
-
-
 def _subset(font: bytes, index: int, chars: set[int], features: tuple[str, ...]) -> bytes:
     """HarfBuzz's subset of face `index` of `font`: these characters, the glyphs the given
     layout features reach from them, glyph order kept, outlines untouched."""

@@ -26,7 +26,7 @@ from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from service.render import TEMPLATE_DIR
+from service.render.formats import TEMPLATE_DIR
 
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _MARKED_PARAGRAPH = re.compile(r"\n<w:p([ >])")
@@ -125,6 +125,12 @@ def _prepare(kind: str) -> _Prepared:
     skeleton.replace(skeleton.find(_BODY), etree.Element(_BODY))
     return _Prepared(template, _compile(template.patch_xml(template.get_xml())), document_name,
                      skeleton, tuple(parts), unchanged.getvalue())
+
+
+def prepare(kind: str) -> None:
+    """Read and compile the Word template of `kind` now rather than at its first render."""
+    with _lock:
+        _prepare(kind)
 
 
 def _render_part(prepared: _Prepared, template: Template, context: dict[str, Any]) -> str:

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from service.render import STATIC_DIR, fonts
+from service.render import fonts
+from service.render.formats import STATIC_DIR
 from service.text import clean
 
 log = logging.getLogger(__name__)

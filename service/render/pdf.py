@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import os
 import threading
-import zlib
 from typing import Any
 
-import pydyf
 import weasyprint
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox
-from weasyprint.pdf import fonts as pdf_fonts
-from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
+from weasyprint.text.fonts import FontConfiguration
 
-from service.render import STATIC_DIR, TEMPLATE_DIR, compact, fonts
+from service.render import fonts, weasy
 from service.render.fetcher import StaticOnlyFetcher
+from service.render.formats import STATIC_DIR, TEMPLATE_DIR
 
 _env = SandboxedEnvironment(
     loader=FileSystemLoader(TEMPLATE_DIR / "html"),
@@ -42,7 +40,6 @@ TYPE_AREA_HEIGHT_PT = 225 / 25.4 * 72
 def _warm() -> tuple[FontConfiguration, weasyprint.CSS]:
     global _font_config, _stylesheet
     if _font_config is None or _stylesheet is None:
-        _tune_weasyprint()
         plain = fonts.configure()
         os.environ["FONTCONFIG_FILE"] = str(fonts.compact_config())
         try:
@@ -60,67 +57,6 @@ def _warm() -> tuple[FontConfiguration, weasyprint.CSS]:
             for pt in TIGHTER_PITCHES
         ]
     return _font_config, _stylesheet
-
-
-class _Zlib:
-    """pydyf's zlib at level 6 instead of 9: half the compression time, PDFs 0.3 % larger."""
-
-    compress = staticmethod(lambda data, level=6: zlib.compress(data, 6))
-    compressobj = staticmethod(lambda level=6, *args, **kwargs: zlib.compressobj(6))
-
-
-_DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF",
-                   b"LTSH", b"PCLT", b"SVG ")
-
-
-def _subset_once(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
-    """WeasyPrint 70's HarfBuzz subsetting in one pass instead of two: its second pass only
-    trims the glyphs after the last one used, which the first already leaves out, and drops
-    hints; with the hints dropped in the first pass the font bytes are the same."""
-    from weasyprint.text.ffi import ffi, harfbuzz
-    from weasyprint.text.ffi import harfbuzz_subset as hbs
-
-    plan = ffi.gc(hbs.hb_subset_input_create_or_fail(), hbs.hb_subset_input_destroy)
-    for target, values in ((hbs.hb_subset_input_glyph_set(plan), sorted(to_unicode)), (
-            hbs.hb_subset_input_set(plan, hbs.HB_SUBSET_SETS_DROP_TABLE_TAG),
-            sorted(harfbuzz.hb_tag_from_string(tag, -1) for tag in _DROPPED_TABLES))):
-        harfbuzz.hb_set_add_sorted_array(
-            target, ffi.new(f"hb_codepoint_t[{len(values)}]", values), len(values))
-    # No layout features: GSUB is dropped anyway, and WeasyPrint's second pass would trim
-    # the glyphs its closure adds after the last one used.
-    compact.clear_set(ffi.cast("uintptr_t", hbs.hb_subset_input_set(
-        plan, hbs.HB_SUBSET_SETS_LAYOUT_FEATURE_TAG)))
-    flags = (hbs.HB_SUBSET_FLAGS_RETAIN_GIDS | hbs.HB_SUBSET_FLAGS_DESUBROUTINIZE
-             | hbs.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED)
-    flags |= 0 if hinting else hbs.HB_SUBSET_FLAGS_NO_HINTING
-    flags |= hbs.HB_SUBSET_FLAGS_NOTDEF_OUTLINE if font.missing else 0
-    hbs.hb_subset_input_set_flags(plan, flags)
-    face = ffi.gc(hbs.hb_subset_or_fail(font.hb_face, plan), harfbuzz.hb_face_destroy)
-    content = get_hb_object_data(face) if face else None
-    if content:
-        font.file_content = content
-    else:
-        _weasyprint_subset(font, to_unicode, hinting)
-
-
-_weasyprint_subset = pdf_fonts.Font._harfbuzz_subset
-_weasyprint_font = pdf_fonts.Font.__init__
-_COMPACT = fonts.SUFFIX.replace(" ", "-").encode()
-
-
-def _font_named_as_its_face(font: Any, *args: Any) -> None:
-    """A compact copy of a face (service.render.fonts) is embedded under the face's own name,
-    `Noto-Sans-CJK-SC`: what it is, a subset of that face (its subset tag differs)."""
-    _weasyprint_font(font, *args)
-    font.name = font.name.replace(_COMPACT, b"")
-
-
-def _tune_weasyprint() -> None:
-    """Install the changes above, on the WeasyPrint version they were checked with."""
-    if weasyprint.__version__.split(".")[0] == "70":
-        pdf_fonts.Font._harfbuzz_subset = _subset_once
-        pdf_fonts.Font.__init__ = _font_named_as_its_face
-        pydyf.zlib = _Zlib
 
 
 def _lines(page: weasyprint.Page) -> int:
@@ -154,4 +90,4 @@ def render_pdf(kind: str, context: dict[str, Any]) -> bytes:
                 if len(closer.pages) < len(document.pages):
                     document = closer
                     break
-        return document.write_pdf()
+        return weasy.write_pdf(document)

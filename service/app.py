@@ -1,0 +1,45 @@
+"""The web application: the app factory that wires the API, the officers' pages, the gate
+and the command line around the Flask-free core."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+from werkzeug.routing import BaseConverter
+
+from service import config
+
+
+class DocumentId(BaseConverter):
+    """A document id in URLs: 32 hex digits, so /documents/<kind> never looks like one."""
+
+    regex = "[0-9a-f]{32}"
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Create the app; `overrides` take precedence over the environment (tests use them)."""
+    app = Flask(__name__, instance_path=str(config.instance_dir()),
+                instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE_URL=config.database_url(),
+        MAX_CONTENT_LENGTH=int(os.environ.get("GONGWEN_MAX_BODY_MB", "4")) * 1024 * 1024,
+        AUTH_REQUIRED=not config.local_mode(),  # make run's local mode needs no log-in
+        REGISTER_PAGE_MAX=200,
+    )
+    app.config.update(overrides or {})
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.url_map.converters["doc_id"] = DocumentId
+
+    from service import api, cli, db, gate, http_errors, openapi, web
+    from service.batches import api as batches_api
+
+    db.init_app(app)
+    gate.init_app(app)
+    cli.init_app(app)
+    http_errors.init_app(app)
+    for blueprint in (api.bp, batches_api.bp, openapi.bp, web.bp):
+        app.register_blueprint(blueprint)
+    return app

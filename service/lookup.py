@@ -1,0 +1,92 @@
+"""Reading the register: one entry, its stored files, and the filtered, paged list."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from service.tables import Document, File
+
+
+@dataclass(frozen=True)
+class Record:
+    """A register entry as the rest of the service sees it."""
+
+    id: str
+    kind: str
+    year: int
+    serial: int | None
+    number_text: str | None
+    label: str
+    data: dict[str, Any]
+    issued_at: datetime
+    issued_by: str | None
+    files: dict[str, tuple[str, int]] = field(default_factory=dict)  # format -> (sha256, size)
+    warnings: list[str] = field(default_factory=list)
+    replayed: bool = False  # True when an Idempotency-Key retry returned an earlier issue
+    status: str = "issued"  # issued, pending (being rendered) or spoiled (number used up)
+    note: str | None = None  # why a number was spoiled
+
+
+class Lookup:
+    """The reading half of the register (service.register.Register adds issuing)."""
+
+    engine: Engine
+
+    def _record(self, s: Session, doc: Document) -> Record:
+        files = {f.format: (f.sha256, f.size) for f in s.execute(
+            select(File.format, File.sha256, File.size).where(File.document_seq == doc.seq))}
+        at = doc.issued_at if doc.issued_at.tzinfo else doc.issued_at.replace(tzinfo=UTC)
+        return Record(
+            id=doc.id, kind=doc.kind, year=doc.year, serial=doc.serial,
+            number_text=doc.number_text, label=doc.label, data=json.loads(doc.data),
+            issued_at=at, issued_by=doc.issued_by, files=files,
+            warnings=json.loads(doc.warnings or "[]"), status=doc.status, note=doc.note)
+
+    def get(self, doc_id: str) -> Record | None:
+        """The register entry with this id, or None."""
+        with Session(self.engine) as s:
+            doc = s.execute(select(Document).where(Document.id == doc_id)).scalar_one_or_none()
+            return self._record(s, doc) if doc else None
+
+    def content(self, doc_id: str, fmt: str) -> tuple[bytes, str] | None:
+        """The stored bytes of one format of a document and their SHA-256, or None."""
+        with Session(self.engine) as s:
+            row = s.execute(
+                select(File.content, File.sha256)
+                .join(Document, Document.seq == File.document_seq)
+                .where(Document.id == doc_id, File.format == fmt)
+            ).one_or_none()
+            return (bytes(row[0]), row[1]) if row else None
+
+    def find(
+        self, *, kind: str | None = None, year: int | None = None, q: str | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> tuple[list[Record], int]:
+        """Register entries, newest first, filtered by kind, year and text; with the total.
+        Spoiled numbers are listed (they are part of the record); pending ones are not yet."""
+        conditions = [Document.status != "pending"]
+        if kind:
+            conditions.append(Document.kind == kind)
+        if year:
+            conditions.append(Document.year == year)
+        if q:
+            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            # SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's needs ILIKE for that
+            ilike = self.engine.dialect.name == "postgresql"
+            conditions.append(or_(*(
+                col.ilike(pattern, escape="\\") if ilike else col.like(pattern, escape="\\")
+                for col in (Document.number_text, Document.label, Document.data))))
+        with Session(self.engine) as s:
+            total = s.execute(select(func.count()).select_from(Document).where(*conditions))
+            docs = s.execute(
+                select(Document).where(*conditions).order_by(Document.seq.desc())
+                .limit(limit).offset(offset)
+            ).scalars().all()
+            return [self._record(s, d) for d in docs], int(total.scalar_one())

@@ -1,0 +1,21 @@
+"""What the renderers produce and where their templates and static files are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+Format = Literal["docx", "pdf"]
+FORMATS: tuple[Format, ...] = ("docx", "pdf")
+MEDIA_TYPES: dict[str, str] = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+# Templates live at the top of the repository so clerks find them: templates/docx, /html.
+# A clerk's restyled copies go in a folder of their own, named by GONGWEN_TEMPLATES.
+TEMPLATE_DIR = Path(
+    os.environ.get("GONGWEN_TEMPLATES", Path(__file__).resolve().parents[2] / "templates")
+)
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
