@@ -35,16 +35,17 @@ TOTAL, CLIENTS = 2000, 32
 class Gunicorn:
     """`python -m gunicorn --workers N wsgi:app` on a loopback port, on DATABASE_URL."""
 
-    def __init__(self, tmp: Path, database_url: str, workers: int = 4) -> None:
+    def __init__(self, tmp: Path, database_url: str, workers: int = 4,
+                 extra: tuple[str, ...] = (), env: dict[str, str] | None = None) -> None:
         self.tmp, self.workers_wanted = tmp, workers
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "load-test",
-               "GONGWEN_INSTANCE": str(tmp), "GONGWEN_LOCAL": "1"}
+               "GONGWEN_INSTANCE": str(tmp), "GONGWEN_LOCAL": "1", **(env or {})}
         self.base = f"http://127.0.0.1:{(port := free_port())}"
         self.log = tmp / "gunicorn.log"
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-                 f"127.0.0.1:{port}", "--timeout", "300", "--graceful-timeout", "5",
+                 f"127.0.0.1:{port}", "--timeout", "300", "--graceful-timeout", "5", *extra,
                  "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 60
         while len(self.workers()) < workers or not self._answers():
@@ -125,7 +126,10 @@ def check_register(url: str, received: list[dict[str, Any]]) -> dict[str, list[i
         register.dispose()
     serials: dict[str, list[int]] = defaultdict(list)
     for seq, doc in docs.items():
-        assert set(files[seq]) == {"docx", "pdf"}, doc.number_text
+        # a number whose render failed, or whose worker died, stays in the register spoiled
+        # (pending: reserved by a killed worker, spoiled once abandoned): used, with no files
+        assert set(files[seq]) == ({"docx", "pdf"} if doc.status == "issued" else set()), (
+            doc.number_text, doc.status)
         assert doc.series is not None and doc.serial is not None
         serials[doc.series].append(doc.serial)
     for key, numbers in serials.items():
