@@ -82,7 +82,7 @@ def wrk(url: str, body: str, seconds: int, connections: int) -> dict[str, Any]:
         value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
-    percentiles = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.M))
+    percentiles = dict(re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)$", out, re.M)
     return {

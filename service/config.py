@@ -29,8 +29,8 @@ def render_workers() -> int:
 
 
 def renders_per_worker() -> int:
-    """Renders after which a render worker is replaced by a fresh one (default 500)."""
-    return max(1, int(os.environ.get("GONGWEN_RENDERS_PER_WORKER", "500")))
+    """Renders after which a render worker is replaced by a fresh one (default 10,000)."""
+    return max(1, int(os.environ.get("GONGWEN_RENDERS_PER_WORKER", "10000")))
 
 
 def local_mode() -> bool:

@@ -82,3 +82,17 @@ def test_workers_are_warm_before_they_take_work(fresh_pool) -> None:  # type: ig
     pool.render_limited("transfer-notice", context("transfer-notice",
                                                    load_fixture("transfer-notice")), "pdf")
     assert time.monotonic() - began < 0.5  # a cold process takes ~1 s for its first PDF
+
+
+def test_a_worker_is_replaced_after_its_number_of_renders(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("GONGWEN_RENDERS_PER_WORKER", "2")
+    pool.stop()
+    try:
+        notice = context("transfer-notice", load_fixture("transfer-notice"))
+        seen = []
+        for _ in range(3):  # the start-up task counts as one: renders 1 | 2, 3
+            pool.render_limited("transfer-notice", notice, "docx")
+            seen.append(worker_pids())
+        assert seen[0] != seen[-1], seen
+    finally:
+        pool.stop()
