@@ -254,6 +254,9 @@ def _with(change: dict[str, Any], index: int = 3) -> dict[str, Any]:
     (_with({"detail": "隐" * 251}), "findings.3.detail", "不能超过250个字符"),
     (_with({"enterprise": "企" * 101}), "findings.3.enterprise", "不能超过100个字符"),
     (_with({"township": "镇" * 31}), "findings.3.township", "不能超过30个字符"),
+    # The limit counts the value as sent, as the published maxLength does: a control
+    # character that cleaning would drop still counts.
+    (_with({"checked_by": "\x0e" + "查" * 50}), "findings.3.checked_by", "不能超过50个字符"),
     ({**load_fixture("summary-weekly"), "period_end": "2022-01-09"}, "period_end", "统计期止不能早于统计期起"),
     ({**load_fixture("summary-weekly"), "layout": "monthly"}, "layout", "weekly"),
 ])

@@ -30,20 +30,15 @@ def _nonblank(value: str) -> str:
     return value
 
 
-Text = Annotated[
-    str,
-    StringConstraints(max_length=LONG_TEXT),
-    AfterValidator(_cleaned),
-    AfterValidator(_nonblank),
-]
-ShortText = Annotated[
-    str,
-    StringConstraints(max_length=SHORT_TEXT),
-    AfterValidator(_cleaned),
-    AfterValidator(_nonblank),
-]
-# Field(max_length=…) does not tighten these; nest them instead, as Name does.
-Name = Annotated[ShortText, StringConstraints(max_length=50)]
+# A limit is checked on the value as sent, before cleaning: the published schema's maxLength
+# is what a client sees, so a value one control character over it is refused, not trimmed.
+Cleaned = AfterValidator(_cleaned)
+NonBlank = AfterValidator(_nonblank)
+Text = Annotated[str, StringConstraints(max_length=LONG_TEXT), Cleaned, NonBlank]
+ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT), Cleaned, NonBlank]
+# A tighter limit is spelled out the same way: nested after the cleaning it would count the
+# cleaned value.
+Name = Annotated[str, StringConstraints(max_length=50), Cleaned, NonBlank]
 Day = Annotated[date, Field(strict=True, json_schema_extra={"format": "date"})]
 
 

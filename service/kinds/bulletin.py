@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from service.kinds.base import Day, Kind, Series, ShortText, Strict
+from service.kinds.base import Cleaned, Day, Kind, NonBlank, Series, Strict
 from service.kinds.case_context import case_context
 from service.kinds.typical_case_model import TypicalCase
 from service.text import cn_date, title_lines
@@ -20,7 +20,7 @@ MAX_CASES = 200
 UNIT_MAX = 60
 
 IssueNo = Annotated[int, Field(ge=1, le=9999)]
-Unit = Annotated[ShortText, StringConstraints(max_length=UNIT_MAX)]
+Unit = Annotated[str, StringConstraints(max_length=UNIT_MAX), Cleaned, NonBlank]
 
 
 class Bulletin(Strict):

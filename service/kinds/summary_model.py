@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from service.kinds.base import Day, ShortText, Strict, Text
+from service.kinds.base import SHORT_TEXT, Cleaned, Day, NonBlank, Strict
 
 MAX_FINDINGS = 5000  # a county's whole campaign fits; a runaway client does not
 # Tables that print one row per record stop at 1000 rows (~190 landscape pages, ~17 s of
@@ -35,14 +35,15 @@ def _lines_at_most(limit: int):  # type: ignore[no-untyped-def]
     return check
 
 
-# Field(max_length=…) does not tighten ShortText/Text: the limits are nested here instead.
-OneLine = Annotated[ShortText, AfterValidator(_one_line)]
-Long = Annotated[OneLine, StringConstraints(max_length=100)]  # enterprise and unit names
-Mid = Annotated[OneLine, StringConstraints(max_length=50)]
-Brief = Annotated[OneLine, StringConstraints(max_length=30)]  # a township, an industry
-Detail = Annotated[Text, StringConstraints(max_length=DETAIL_CHARS),
+# Limits count the value as sent (see base.Text); each type spells its own out.
+_OneLine = AfterValidator(_one_line)
+OneLine = Annotated[str, StringConstraints(max_length=SHORT_TEXT), Cleaned, NonBlank, _OneLine]
+Long = Annotated[str, StringConstraints(max_length=100), Cleaned, NonBlank, _OneLine]  # names
+Mid = Annotated[str, StringConstraints(max_length=50), Cleaned, NonBlank, _OneLine]
+Brief = Annotated[str, StringConstraints(max_length=30), Cleaned, NonBlank, _OneLine]  # a township
+Detail = Annotated[str, StringConstraints(max_length=DETAIL_CHARS), Cleaned, NonBlank,
                    AfterValidator(_lines_at_most(DETAIL_LINES))]
-Plan = Annotated[Text, StringConstraints(max_length=PLAN_CHARS),
+Plan = Annotated[str, StringConstraints(max_length=PLAN_CHARS), Cleaned, NonBlank,
                  AfterValidator(_lines_at_most(PLAN_LINES))]
 
 Category = Literal["major_hazard", "general_hazard", "illegal_act"]
