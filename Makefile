@@ -28,14 +28,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# gunicorn serves the app; a Huey consumer next to it runs batch jobs (both stop together).
+# nginx on 127.0.0.1:$(PORT) in front of gunicorn (deploy/nginx.conf), and a Huey consumer
+# for batch jobs; Ctrl-C stops all three (scripts/serve.sh).
 run: system venv
 	mkdir -p instance
 	$(BIN)/flask --app wsgi init-db
-	GONGWEN_RENDER_WORKERS=$(WORKERS) $(BIN)/huey_consumer service.batches.queue.huey --workers $(WORKERS) --worker-type thread & \
-	consumer=$$!; trap "kill $$consumer 2>/dev/null" EXIT INT TERM; \
-	GONGWEN_LOCAL=1 $(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
-	    --access-logfile - wsgi:app
+	PORT=$(PORT) WORKERS=$(WORKERS) BIN=$(BIN) scripts/serve.sh
 
 test: test-system venv
 	$(BIN)/pytest -q $(PYTEST_ARGS)

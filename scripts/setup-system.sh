@@ -2,12 +2,13 @@
 # Installs the system parts the service needs on Debian/Ubuntu, only what is missing:
 # fonts, HarfBuzz's subsetter (without it WeasyPrint subsets CJK fonts with fontTools,
 # ~9 s a page), Pango, and the Fandol 仿宋/楷体 fonts taken out of texlive-lang-chinese
-# without installing TeX. Usage: scripts/setup-system.sh [extra-package ...]
+# without installing TeX, and nginx (`make run` puts it in front of gunicorn; its system
+# service is never used). Usage: scripts/setup-system.sh [extra-package ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(python3-venv fonts-noto-cjk fonts-lxgw-wenkai fonts-hanazono libharfbuzz-subset0
-          libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils "$@")
+          libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils nginx "$@")
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
@@ -19,6 +20,15 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
+  # Installing nginx starts its system service on port 80, which fails the install where it
+  # cannot start (a container, port 80 taken). We run nginx ourselves (scripts/serve.sh), so
+  # keep that service from starting while installing, as Debian's container images do.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\ncase "$1" in nginx|nginx.service) exit 101 ;; esac\nexit 0\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+    trap '$sudo rm -f "$policy"' EXIT
+  fi
   $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" \
     || { $sudo apt-get update -q && $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"; }
 fi
