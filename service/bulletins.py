@@ -18,10 +18,11 @@ def iso_week(text: str) -> tuple[date, date]:
     try:
         year, week = text.upper().split("-W")
         monday = date.fromisocalendar(int(year), int(week), 1)
-    except ValueError:
+        sunday = monday + timedelta(days=6)  # 9999-W52 has no Sunday in Python's calendar
+    except (ValueError, OverflowError):
         raise Invalid("周次应为ISO周，如 2022-W03", code="bad_week",
                       fields=[{"path": "week", "message": "应为ISO周，如 2022-W03"}]) from None
-    return monday, monday + timedelta(days=6)
+    return monday, sunday
 
 
 def group_cases(items: list[Item], monday: date, sunday: date

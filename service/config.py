@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -11,6 +13,52 @@ ROOT = Path(__file__).resolve().parents[1]
 def instance_dir() -> Path:
     """The folder of the SQLite register, queue and secret key: GONGWEN_INSTANCE or instance/."""
     return Path(os.environ.get("GONGWEN_INSTANCE") or ROOT / "instance").resolve()
+
+
+def ensure_instance_dir() -> Path:
+    """The instance folder, created owner-only (0700) if missing. One of ours that others
+    may enter (an older install's 0755) loses its bits for others, with a warning; group
+    bits someone set on purpose stay. Returns the folder."""
+    folder = instance_dir()
+    try:
+        folder.mkdir(mode=0o700, parents=True)
+        os.chmod(folder, 0o700)  # whatever the umask left
+    except FileExistsError:
+        _not_for_others(folder)
+    return folder
+
+
+def private_file(path: Path) -> Path:
+    """`path` created empty and owner-only (0600) if missing, for a SQLite database: SQLite
+    gives its -wal, -shm and -journal files the database file's permissions. An existing one
+    of ours loses its bits for others, with a warning. Returns `path`."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
+                     0o600)
+    except FileExistsError:
+        for each in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+            _not_for_others(each)
+    except OSError:
+        pass  # no folder (yet), read-only: SQLite reports it as it always did
+    else:
+        try:
+            os.fchmod(fd, 0o600)  # whatever the umask left
+        finally:
+            os.close(fd)
+    return path
+
+
+def _not_for_others(path: Path) -> None:
+    """Take the permissions for others off a file or folder of ours that has them."""
+    try:
+        info = os.stat(path)
+        if info.st_uid != os.getuid() or not info.st_mode & 0o007:
+            return
+        os.chmod(path, stat.S_IMODE(info.st_mode) & ~0o007)
+    except OSError:
+        return
+    logging.getLogger(__name__).warning(
+        "%s was open to every user of this machine; it no longer is (chmod o-rwx)", path)
 
 
 def database_url() -> str:

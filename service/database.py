@@ -3,10 +3,13 @@ request, pooled connections with pre-ping for PostgreSQL and the rest."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
+
+from service.config import private_file
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -32,6 +35,15 @@ def _with_driver(url: str) -> str:
     return url
 
 
+def _sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL; None for an in-memory or URI-style database."""
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if not name or name == ":memory:" or name.startswith("file:") or parsed.query.get("uri"):
+        return None
+    return Path(name)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`: SQLite in WAL mode with BEGIN IMMEDIATE on request, pooled
     connections for everything else."""
@@ -48,5 +60,7 @@ def make_engine(url: str) -> Engine:
         pool_timeout=120,
     )
     if is_sqlite:
+        if (path := _sqlite_file(url)) is not None:
+            private_file(path)  # the register is created 0600, not as the umask says
         _sqlite_setup(engine)
     return engine

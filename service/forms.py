@@ -3,6 +3,7 @@ form, and form posts turned back into the JSON payload the one use case validate
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,8 +12,16 @@ from typing import Any
 from pydantic import BaseModel
 from werkzeug.datastructures import MultiDict
 
+from service.errors import Malformed
+from service.kinds import KINDS
+
 LONG_TEXT = 500  # strings allowed longer than this get a textarea
-_INDEX = re.compile(r"^(\d+)(?:\.|$)")
+# Rows of a list the model does not bound. A row index is checked against the list's limit
+# before anything is built from it: `attachments.1000000=x` must not become a million rows.
+DEFAULT_MAX_ROWS = 200
+_ROW = re.compile(r"[0-9]+")  # ASCII digits only: int() would read "٣" too, and fail on "²"
+TEMPLATE_ROW = "__i__"  # the row template's index (inert <template>, never a posted row)
+LENGTH_KEY = "__len__"  # flatten()'s list lengths, among the values but never a row
 
 
 @dataclass
@@ -29,6 +38,7 @@ class FormField:
     children: list[FormField] = field(default_factory=list)  # a group's fields
     item: FormField | None = None  # a list's item template (name ends with ".__i__")
     min_items: int = 0
+    max_items: int = DEFAULT_MAX_ROWS  # a list's rows: indices 0 … max_items - 1
     default: Any = None  # "today", {"from": field, "days": n}, or a literal
 
 
@@ -59,7 +69,8 @@ def _field(name: str, schema: dict[str, Any], defs: dict[str, Any], required: bo
     if kind == "array":
         item = _field(f"{name}.__i__", s.get("items", {}), defs, True)
         item.label = ""
-        return FormField(widget="list", item=item, min_items=s.get("minItems", 0), **common)
+        return FormField(widget="list", item=item, min_items=s.get("minItems", 0),
+                         max_items=s.get("maxItems", DEFAULT_MAX_ROWS), **common)
     if "enum" in s:
         labels = s.get("x-labels", {})
         return FormField(widget="select", choices=[(v, labels.get(v, v)) for v in s["enum"]],
@@ -87,12 +98,39 @@ def leaves(form: FormField) -> list[FormField]:
     return [form]
 
 
-def _indices(data: MultiDict[str, str], prefix: str) -> list[int]:
+def _shown(text: str) -> str:
+    return text if len(text) <= 20 else text[:20] + "…"
+
+
+def _bad_row(label: str, name: str, message: str) -> Malformed:
+    return Malformed(f"表单中“{label or name}”的行号不正确：{message}", code="bad_row",
+                     fields=[{"path": name, "message": message}])
+
+
+def _row(head: str, limit: int, name: str, label: str = "") -> int:
+    """The row index `head` of the list at `name`: ASCII digits below `limit`, else
+    Malformed (a 400) naming the list."""
+    if not _ROW.fullmatch(head):
+        raise _bad_row(label, name, f"“{_shown(head)}”不是数字")
+    if len(head) > len(str(limit)) or int(head) >= limit:  # no int() of 5,000 digits
+        raise _bad_row(label, name, f"最多{limit}项，不能有行号{_shown(head)}")
+    return int(head)
+
+
+def _rows(data: Any, name: str, limit: int, label: str = "") -> list[int]:
+    """The row indices that keys of `data` give the list at `name`, sorted and checked."""
+    prefix = name + "."
     found = set()
     for key in data:
-        if key.startswith(prefix) and (m := _INDEX.match(key[len(prefix):])):
-            found.add(int(m.group(1)))
+        if key.startswith(prefix):
+            head = key[len(prefix):].split(".", 1)[0]
+            if head not in (TEMPLATE_ROW, LENGTH_KEY):
+                found.add(_row(head, limit, name, label))
     return sorted(found)
+
+
+def _indices(data: MultiDict[str, str], lst: FormField, name: str) -> list[int]:
+    return _rows(data, name, lst.max_items, lst.label)
 
 
 def _value(f: FormField, data: MultiDict[str, str], name: str) -> Any:
@@ -107,7 +145,7 @@ def _value(f: FormField, data: MultiDict[str, str], name: str) -> Any:
         return out or None
     if f.widget == "list":
         assert f.item is not None
-        items = [_value(f.item, data, f"{name}.{i}") for i in _indices(data, f"{name}.")]
+        items = [_value(f.item, data, f"{name}.{i}") for i in _indices(data, f, name)]
         return [v for v in items if v is not None] or None
     if f.widget == "checkbox":
         return name in data
@@ -123,8 +161,39 @@ def _value(f: FormField, data: MultiDict[str, str], name: str) -> Any:
 
 
 def payload_from_form(form: FormField, data: MultiDict[str, str]) -> dict[str, Any]:
-    """The JSON payload a form post stands for; empty inputs and empty list rows left out."""
+    """The JSON payload a form post stands for; empty inputs and empty list rows left out.
+    Malformed (400) when a list row key is not a number or at or beyond the list's limit."""
     return _value(form, data, "") or {}
+
+
+def check_rows(form: FormField, data: MultiDict[str, str]) -> None:
+    """Malformed (400) unless every list row key of a post (`attachments.3`,
+    `findings.2.measures.0.text`) is a number below its list's max_items: for the paths
+    that use the posted keys as they are (增加一行, 删除, an expired form shown again)."""
+    payload_from_form(form, data)
+
+
+def row_index(form: FormField, path: str) -> int:
+    """The index of the row `path` names in `form`: `attachments.3` → 3,
+    `findings.0.measures.2` → 2. Malformed (400) unless `path` is a list of the form
+    followed by a row index of ASCII digits below that list's max_items. For 增加一行 on
+    list `target`, check the new row: `row_index(form, f"{target}.{n}")`."""
+    f, name, index = form, "", None
+    for part in path.split("."):
+        if f.widget == "list" and f.item is not None:
+            index = _row(part, f.max_items, name, f.label)
+            f = f.item
+        elif f.widget == "group" and (child := next(
+                (c for c in f.children if c.key == part), None)) is not None:
+            f, index = child, None
+        else:
+            break
+        name = f"{name}.{part}" if name else part
+    else:
+        if index is not None:
+            return index
+    raise Malformed(f"表单中没有“{_shown(path)}”这一行", code="bad_row",
+                    fields=[{"path": _shown(path), "message": "没有这一行"}])
 
 
 def initial_values(form: FormField, today: date) -> dict[str, Any]:
@@ -155,9 +224,18 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: value}
 
 
-def row_count(values: dict[str, Any], name: str, minimum: int = 0) -> int:
-    """How many rows a list input shows: its entered items, at least `minimum` and one."""
-    prefix = name + "."
-    indices = [int(k[len(prefix):].split(".")[0]) for k in values
-               if k.startswith(prefix) and k[len(prefix):].split(".")[0].isdigit()]
+def row_count(values: dict[str, Any], name: str, minimum: int = 0,
+              maximum: int | None = None) -> int:
+    """How many rows a list input shows: its entered items, at least `minimum` and one.
+    Malformed (400) for a row key that is not a number or at or beyond `maximum` (the
+    list's max_items; by default the largest limit of any kind's list)."""
+    limit = widest_list() if maximum is None else maximum
+    indices = _rows(values, name, limit)
     return max([*(i + 1 for i in indices), minimum, 1])
+
+
+@functools.cache
+def widest_list() -> int:
+    """The largest max_items of any list in any kind's form."""
+    return max((f.max_items for kind in KINDS.values() for f in leaves(form_for(kind.model))
+                if f.widget == "list"), default=DEFAULT_MAX_ROWS)

@@ -17,6 +17,16 @@ _UNPRINTABLE = re.compile(
     r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
 )
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters that print as nothing: whitespace (U+3000 included) and the Unicode "default
+# ignorable" code points (zero-width spaces and joiners, word joiner and invisible operators,
+# BOM, soft hyphen, variation selectors, tag characters, the Mongolian vowel separator) with
+# the Hangul fillers and the blank Braille cell. A value of only these is blank; a value
+# that merely contains one keeps it (a ZWJ binds an emoji sequence).
+_INVISIBLE = re.compile(
+    r"[\s\x00-\x1f\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    r"\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    r"\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -24,6 +34,11 @@ _DIGITS = "零一二三四五六七八九"
 def clean(value: str) -> str:
     """Return `value` with line controls as `\\n` and unprintable characters removed."""
     return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", value))
+
+
+def is_blank(value: str) -> bool:
+    """Whether `value` prints as nothing: empty, or only whitespace and invisible characters."""
+    return not _INVISIBLE.sub("", value)
 
 
 def xml_safe(value: Any) -> Any:

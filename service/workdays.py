@@ -29,15 +29,17 @@ def is_workday(day: date) -> bool | None:
 
 
 def last_workday(year: int, month: int) -> Workday:
-    """The last working day of a month: a 调休 weekend can be it, a holiday weekday cannot."""
-    day = date(year, month, calendar.monthrange(year, month)[1])
-    official = is_workday(day) is not None
-    while day.month == month:
-        working = is_workday(day) if official else day.weekday() < 5
-        if working:
-            return Workday(day, official)
-        day -= timedelta(days=1)
-    raise ValueError(f"no working day in {year}-{month:02d}")  # no real month is all holiday
+    """The last working day of a month: a 调休 weekend can be it, a holiday weekday cannot.
+    Never raises for a real month (years 1–9999): outside the official calendar, Mon–Fri."""
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    days = [last - timedelta(days=n) for n in range(last.day)]  # the month, backwards
+    if is_workday(last) is not None:
+        for day in days:
+            if is_workday(day):
+                return Workday(day, True)
+    # Not in the calendar (or, never seen, a month it gives no working day): Mon–Fri, of
+    # which every month has one among its last three days.
+    return Workday(next(day for day in days if day.weekday() < 5), False)
 
 
 def fallback_warning(year: int) -> str:

@@ -8,8 +8,9 @@ from datetime import date
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
-from service.text import clean
+from service.text import clean, is_blank
 
 # Generous limits: a 10,000-character allegation must print, but a client cannot post
 # megabytes into one field unnoticed.
@@ -23,10 +24,28 @@ def _cleaned(value: str) -> str:
 
 
 def _nonblank(value: str) -> str:
-    if not value:
-        from pydantic_core import PydanticCustomError
-
+    # Only spaces, zero-width characters or fillers print as nothing: that is blank too.
+    if is_blank(value):
         raise PydanticCustomError("blank", "不能为空")
+    return value
+
+
+# Dates a document of the People's Republic can carry: from its founding to the end of the
+# century chinese-calendar and date arithmetic (a due date 7 days on) are safe with. Outside
+# them a date is a typing error (0001-01-01, 9999-12-31), not a document.
+FIRST_DAY = date(1949, 10, 1)
+LAST_DAY = date(2100, 12, 31)
+DAY_RANGE = "1949年10月1日至2100年12月31日"
+# The same range as a pattern on the ISO text (the JSON Schema's `format: date` already
+# requires a real date): 1949-10..1949-12, 1950..2099, 2100.
+DAY_PATTERN = r"^(1949-1[0-2]|19[5-9][0-9]-[0-9]{2}|20[0-9]{2}-[0-9]{2}|2100-[0-9]{2})-[0-9]{2}$"
+
+
+def _in_range(value: date) -> date:
+    # The error type must not start with "date": service.validation reads those as a format
+    # error (日期格式应为YYYY-MM-DD) and would hide this message.
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise PydanticCustomError("day_out_of_range", "应在{range}之间", {"range": DAY_RANGE})
     return value
 
 
@@ -39,7 +58,13 @@ ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT), Cleaned, No
 # A tighter limit is spelled out the same way: nested after the cleaning it would count the
 # cleaned value.
 Name = Annotated[str, StringConstraints(max_length=50), Cleaned, NonBlank]
-Day = Annotated[date, Field(strict=True, json_schema_extra={"format": "date"})]
+Day = Annotated[
+    date,
+    Field(strict=True, json_schema_extra={"format": "date", "pattern": DAY_PATTERN,
+                                          "formatMinimum": FIRST_DAY.isoformat(),
+                                          "formatMaximum": LAST_DAY.isoformat()}),
+    AfterValidator(_in_range),
+]
 
 
 class Strict(BaseModel):
@@ -65,6 +90,7 @@ class Series:
     year: int
     pattern: str  # contains "{serial}"
     fixed: int | None = None  # a number the caller chose (a bulletin's 期号), not the next
+    maximum: int | None = None  # the highest number the series may reach
 
     def text(self, serial: int | None) -> str:
         """The printed number; a draft (no serial yet) leaves the serial blank."""

@@ -55,18 +55,24 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ENDS = "。；！？!?"  # a sentence that ends so (perhaps inside ” or ）) needs no 。
 
 
+MONTH_PATTERN = (r"^(1949-1[0-2]|19[5-9]\d-(0[1-9]|1[0-2])|20\d\d-(0[1-9]|1[0-2])"
+                 r"|2100-(0[1-9]|1[0-2]))$")
+
+
 def _real_month(value: str) -> str:
     match = _MONTH.match(value)
     if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
         raise PydanticCustomError(
             "period_invalid", "应为真实的年月，格式YYYY-MM，例如2022-01"
         )
+    if not "1949-10" <= value <= "2100-12":  # the dates' range (base.Day)
+        raise PydanticCustomError("period_out_of_range", "应在1949年10月至2100年12月之间")
     return value
 
 
 Month = Annotated[
     str,
-    Field(json_schema_extra={"pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "examples": ["2022-01"],
+    Field(json_schema_extra={"pattern": MONTH_PATTERN, "examples": ["2022-01"],
                              "format": "month"}),
     AfterValidator(_real_month),
 ]
