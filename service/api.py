@@ -14,7 +14,7 @@ from service import issuing
 from service.api_models import DocumentList, Issued, KindInfo, KindList, Links
 from service.db import get_register
 from service.errors import Invalid, Malformed, NotFound
-from service.gate.login import issued_by
+from service.gate.login import current_unit, issued_by
 from service.kinds import KINDS
 from service.register import Record
 from service.render import MEDIA_TYPES
@@ -99,7 +99,7 @@ def issue(kind: str) -> tuple[Response, int, dict[str, str]]:
     if key is not None and not _KEY.match(key):
         raise Malformed("Idempotency-Key应为1至255个可见ASCII字符", code="bad_idempotency_key")
     record = issuing.issue(get_register(), kind, json_body(), idempotency_key=key,
-                           issued_by=issued_by())
+                           issued_by=issued_by(), unit=current_unit())
     headers = {"Location": url_for("api.document", doc_id=record.id)}
     if record.replayed:
         headers["Idempotent-Replayed"] = "true"
@@ -108,8 +108,8 @@ def issue(kind: str) -> tuple[Response, int, dict[str, str]]:
 
 @bp.get("/documents/<doc_id:doc_id>")
 def document(doc_id: str) -> Response:
-    """The register entry of one issued document."""
-    record = get_register().get(doc_id)
+    """The register entry of one issued document of the caller's unit."""
+    record = get_register().get(doc_id, current_unit())
     if record is None:
         raise NotFound("没有这份文书")
     return jsonify(_issued(record).model_dump(mode="json"))
@@ -119,8 +119,8 @@ def document(doc_id: str) -> Response:
 def download(doc_id: str, fmt: str) -> Response:
     """The stored file of an issued document, byte-identical on every download."""
     register = get_register()
-    found = register.content(doc_id, fmt)
-    record = register.get(doc_id) if found else None
+    found = register.content(doc_id, fmt, current_unit())
+    record = register.get(doc_id, current_unit()) if found else None
     if found is None or record is None:
         raise NotFound("没有这份文书")
     content, sha = found
@@ -167,7 +167,8 @@ def register_list() -> Response:
     if q is not None and len(q) > 200:
         raise Invalid("查找内容不能超过200个字符",
                       fields=[{"path": "q", "message": "不能超过200个字符"}])
-    records, total = get_register().find(kind=kind, year=year, q=q, limit=limit, offset=offset)
+    records, total = get_register().find(unit=current_unit(), kind=kind, year=year, q=q,
+                                         limit=limit, offset=offset)
     page = DocumentList(documents=[_issued(r) for r in records], total=total, limit=limit,
                         offset=offset)
     return jsonify(page.model_dump(mode="json"))

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
 from service import config
@@ -22,7 +23,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Create the app; `overrides` take precedence over the environment (tests use them)."""
     app = Flask(__name__, instance_path=str(config.instance_dir()),
                 instance_relative_config=True)
-    os.makedirs(app.instance_path, exist_ok=True)
+    config.ensure_instance_dir()
     app.config.from_mapping(
         DATABASE_URL=config.database_url(),
         MAX_CONTENT_LENGTH=int(os.environ.get("GONGWEN_MAX_BODY_MB", "4")) * 1024 * 1024,
@@ -30,16 +31,20 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         REGISTER_PAGE_MAX=200,
     )
     app.config.update(overrides or {})
+    if hops := int(os.environ.get("GONGWEN_PROXIES", "0") or 0):
+        # Behind nginx: trust its X-Forwarded-For/Proto/Host (https cookies, client address)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
+                                x_host=hops)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.url_map.converters["doc_id"] = DocumentId
 
-    from service import api, cli, db, gate, http_errors, openapi, web
+    from service import api, cli, db, gate, http_errors, openapi, unit_api, unit_web, web
     from service.batches import api as batches_api
 
     db.init_app(app)
     gate.init_app(app)
     cli.init_app(app)
     http_errors.init_app(app)
-    for blueprint in (api.bp, batches_api.bp, openapi.bp, web.bp):
+    for blueprint in (api.bp, batches_api.bp, unit_api.bp, openapi.bp, web.bp, unit_web.bp):
         app.register_blueprint(blueprint)
     return app

@@ -14,11 +14,12 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from service import bulletins, issuing
+from service import bulletins, issuing, units
 from service.batches import engine
 from service.cli_errors import CliError, Command, fail, read_json_file
 from service.db import get_register
 from service.errors import ServiceError
+from service.tables import DEFAULT_UNIT
 
 
 def cli_user() -> str:
@@ -71,8 +72,10 @@ def _report(source: str, out: Path, failed: int, errors: int = 0) -> None:
 @click.argument("source")
 @click.option("-o", "--output", required=True, help="输出文件，格式由扩展名决定（.docx 或 .pdf）")
 @click.option("--issue", is_flag=True, help="签发：分配文号并登记")
+@click.option("--unit", "unit", default=DEFAULT_UNIT, show_default=True,
+              help="签发单位的代码（flask --app wsgi unit list）")
 @with_appcontext
-def render_command(kind: str, source: str, output: str, issue: bool) -> None:
+def render_command(kind: str, source: str, output: str, issue: bool, unit: str) -> None:
     """Render one document from a JSON file; --issue numbers and registers it."""
     out = Path(output)
     fmt = out.suffix.lstrip(".").lower()
@@ -81,7 +84,8 @@ def render_command(kind: str, source: str, output: str, issue: bool) -> None:
     payload = read_json_file(_existing(source))
     try:
         if issue:
-            record = issuing.issue(get_register(), kind, payload, issued_by=cli_user())
+            record = issuing.issue(get_register(), kind, payload, issued_by=cli_user(),
+                                   unit=units.get(get_register(), unit).code)
             stored = get_register().content(record.id, fmt)
             assert stored is not None
             out.write_bytes(stored[0])
@@ -105,20 +109,24 @@ def render_command(kind: str, source: str, output: str, issue: bool) -> None:
               help="docx、pdf 或 docx,pdf")
 @click.option("--issue", is_flag=True, help="签发：分配文号并登记（重跑不会重复编号）")
 @click.option("-j", "--jobs", default="", help="同时生成的份数，默认为CPU核数")
+@click.option("--unit", "unit", default=DEFAULT_UNIT, show_default=True,
+              help="签发单位的代码（flask --app wsgi unit list）")
 @with_appcontext
-def batch_command(source: str, out: str, formats: str, issue: bool, jobs: str) -> None:
+def batch_command(source: str, out: str, formats: str, issue: bool, jobs: str,
+                  unit: str) -> None:
     """Render every item of a JSONL file or folder; bad items go to errors.jsonl."""
     if jobs and not (jobs.isdigit() and 1 <= int(jobs) <= 64):
         raise CliError("-j 应为1至64之间的整数", 2)
     try:
         fmts = engine.parse_formats(formats)
+        units.get(get_register(), unit)
     except ServiceError as err:
         fail(err)
     path = _existing(source)
     prefix = "cli-batch:" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
     done, failed = engine.run_to_folder(
         engine.read_items(path), Path(out), fmts, get_register() if issue else None,
-        int(jobs or os.cpu_count() or 1), prefix, cli_user(), Progress().step)
+        int(jobs or os.cpu_count() or 1), prefix, cli_user(), Progress().step, unit)
     click.echo(f"完成{done}项，失败{failed}项 → {out}")
     _report(source, Path(out), failed)
 
@@ -129,13 +137,17 @@ def batch_command(source: str, out: str, formats: str, issue: bool, jobs: str) -
 @click.option("-o", "--output", "out", required=True, help="输出目录")
 @click.option("--issued-on", default="", help="印发日期（YYYY-MM-DD），默认今天")
 @click.option("--format", "formats", default="docx,pdf", show_default=True)
+@click.option("--unit", "unit", default=DEFAULT_UNIT, show_default=True,
+              help="签发单位的代码（flask --app wsgi unit list）")
 @with_appcontext
-def bulletin_command(cases: str, week: str, out: str, issued_on: str, formats: str) -> None:
+def bulletin_command(cases: str, week: str, out: str, issued_on: str, formats: str,
+                     unit: str) -> None:
     """Group the week's cases by reporting unit; issue one numbered bulletin per unit."""
     try:
         monday, sunday = bulletins.iso_week(week)
         fmts = engine.parse_formats(formats)
         day = datetime.strptime(issued_on, "%Y-%m-%d").date() if issued_on else date.today()
+        units.get(get_register(), unit)
     except ServiceError as err:
         fail(err)
     except ValueError:
@@ -146,7 +158,7 @@ def bulletin_command(cases: str, week: str, out: str, issued_on: str, formats: s
     items = bulletins.bulletin_items(by_unit, monday, sunday, day)
     prefix = f"bulletin:{week}:" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
     done, failed = engine.run_to_folder(items, Path(out), fmts, get_register(), 1, prefix,
-                                        cli_user())
+                                        cli_user(), unit=unit)
     engine.append_errors(Path(out), errors)
     click.echo(f"{week}（{monday}至{sunday}）：{len(by_unit)}个单位，通报{done}期；"
                f"不在本周的案例{other_weeks}个，有误的案例{len(errors)}个 → {out}")

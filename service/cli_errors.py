@@ -9,12 +9,12 @@ from typing import IO, Any, NoReturn
 
 import click
 
-from service.errors import Conflict, Invalid, NotFound, RenderFailed, ServiceError
+from service.errors import Conflict, Forbidden, Invalid, NotFound, RenderFailed, ServiceError
 
 # Exit codes: 1 bad data (or items that failed), 2 wrong usage (as click), 3 not found,
 # 4 a clash with the register, 5 a render failed or ran over its time limit.
 EXIT_CODES: tuple[tuple[type[ServiceError], int], ...] = (
-    (Invalid, 1), (NotFound, 3), (Conflict, 4), (RenderFailed, 5))
+    (Invalid, 1), (Forbidden, 1), (NotFound, 3), (Conflict, 4), (RenderFailed, 5))
 
 
 class CliError(click.ClickException):

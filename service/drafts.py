@@ -1,4 +1,5 @@
-"""Drafts: a previewed form kept server-side, so a reload or a step back loses nothing."""
+"""Drafts: a previewed form kept server-side, so a reload or a step back loses nothing.
+A draft is its author's: another officer, even of the same unit, does not find it."""
 
 from __future__ import annotations
 
@@ -16,19 +17,23 @@ from service.tables import Draft
 KEEP = timedelta(days=30)
 
 
-def save_draft(register: Register, kind: str, data: dict[str, Any]) -> str:
-    """Keep a draft and return its id; drafts older than 30 days are dropped."""
+def save_draft(register: Register, kind: str, data: dict[str, Any], *, unit: str,
+               owner: str | None) -> str:
+    """Keep `owner`'s draft and return its id; drafts older than 30 days are dropped."""
     draft_id = uuid.uuid4().hex
     now = datetime.now(UTC)
     with Session(register.engine) as s, s.begin():
         s.execute(delete(Draft).where(Draft.created_at < now - KEEP))
-        s.add(Draft(id=draft_id, kind=kind, data=json.dumps(data, ensure_ascii=False),
-                    created_at=now))
+        s.add(Draft(id=draft_id, unit=unit, owner=owner, kind=kind, created_at=now,
+                    data=json.dumps(data, ensure_ascii=False)))
     return draft_id
 
 
-def load_draft(register: Register, draft_id: str) -> tuple[str, dict[str, Any]] | None:
-    """The (kind, data) of a draft, or None."""
+def load_draft(register: Register, draft_id: str, *, unit: str, owner: str | None
+               ) -> tuple[str, dict[str, Any]] | None:
+    """The (kind, data) of `owner`'s draft, or None (someone else's is None too)."""
+    owned = Draft.owner.is_(None) if owner is None else Draft.owner == owner
     with Session(register.engine) as s:
-        row = s.execute(select(Draft.kind, Draft.data).where(Draft.id == draft_id)).one_or_none()
+        row = s.execute(select(Draft.kind, Draft.data).where(
+            Draft.id == draft_id, Draft.unit == unit, owned)).one_or_none()
     return (row[0], json.loads(row[1])) if row else None

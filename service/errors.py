@@ -42,6 +42,12 @@ class NotFound(ServiceError):
     code = "not_found"
 
 
+class Forbidden(ServiceError):
+    """The caller may not do this (a read-only caller writing, an officer managing)."""
+
+    code = "forbidden"
+
+
 class Conflict(ServiceError):
     """The request clashes with the register: a number taken, a key reused, a job unfinished."""
 

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.errors import (
     Conflict,
+    Forbidden,
     Invalid,
     Malformed,
     NotFound,
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 # The most specific class first: Malformed is an Invalid, RenderTimeout a RenderFailed.
 STATUS: tuple[tuple[type[ServiceError], int], ...] = (
-    (Malformed, 400), (Invalid, 422), (NotFound, 404), (Conflict, 409),
+    (Malformed, 400), (Invalid, 422), (Forbidden, 403), (NotFound, 404), (Conflict, 409),
     (RenderTimeout, 503), (RenderFailed, 500),
 )
 HTTP_MESSAGES = {

@@ -16,9 +16,11 @@ from service.register import (
     NumberTaken,
     Record,
     Register,
+    SeriesFull,
 )
 from service.render import FORMATS, Format, glyphs
 from service.render.pool import render_limited
+from service.tables import DEFAULT_UNIT
 from service.text import xml_safe
 from service.validation import validate_json
 
@@ -76,8 +78,10 @@ def issue(
     *,
     idempotency_key: str | None = None,
     issued_by: str | None = None,
+    unit: str = DEFAULT_UNIT,
 ) -> Record:
-    """Issue a document: validate, take its number, render every format and store it."""
+    """Issue a document of `unit`: validate, take its number in the unit's own series,
+    render every format and store it."""
     kind = get_kind(kind_name)
     doc = validate(kind, payload)
 
@@ -90,11 +94,13 @@ def issue(
         return register.issue(
             kind=kind.name, series=kind.series(doc), year=kind.dated(doc).year,
             label=kind.label(doc), data=doc.model_dump(mode="json"), render=render_all,
-            idempotency_key=idempotency_key, issued_by=issued_by,
+            idempotency_key=idempotency_key, issued_by=issued_by, unit=unit,
         )
     except NumberTaken as taken:
         raise Conflict(f"文号{taken}已被使用，请换一个或留空由系统编号",
                        code="number_taken") from None
+    except SeriesFull as full:
+        raise Conflict(f"编号已用到{full}，不能再自动编号", code="series_full") from None
     except IdempotencyConflict:
         raise Conflict("该Idempotency-Key已用于另一份不同内容的文书",
                        code="idempotency_conflict") from None

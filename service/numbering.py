@@ -20,6 +20,16 @@ from service.kinds.base import Series
 from service.tables import Counter
 
 
+class SeriesFull(Exception):
+    """The next number of a series would pass its maximum (Series.maximum)."""
+
+
+def _within(series: Series, serial: int) -> int:
+    if series.maximum is not None and serial > series.maximum:
+        raise SeriesFull(series.text(series.maximum))
+    return serial
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session in one write transaction, committed on leaving the block (SQLite: its write
@@ -37,7 +47,7 @@ def peek(engine: Engine, series: Series) -> int:
     with Session(engine) as s:
         last = s.execute(select(Counter.last).where(
             Counter.series == series.key, Counter.year == series.year)).scalar_one_or_none()
-    return (last or 0) + 1
+    return _within(series, (last or 0) + 1)
 
 
 def take(s: Session, series: Series) -> int:
@@ -59,7 +69,7 @@ def take(s: Session, series: Series) -> int:
             .returning(Counter.last)
         )
         last = int(s.execute(stmt).scalar_one())
-        return series.fixed if series.fixed is not None else last
+        return series.fixed if series.fixed is not None else _within(series, last)
     row = s.execute(
         select(Counter).where(Counter.series == series.key, Counter.year == series.year)
         .with_for_update()
@@ -71,4 +81,4 @@ def take(s: Session, series: Series) -> int:
     new = max(row.last, chosen) if chosen is not None else row.last + 1
     s.execute(update(Counter).where(Counter.series == series.key,
                                     Counter.year == series.year).values(last=new))
-    return chosen if chosen is not None else new
+    return chosen if chosen is not None else _within(series, new)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, render_template
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from service import unit_api
 from service.api_models import response_models
 from service.batches.api import BatchRequest, BatchStatus
 from service.kinds import KINDS
@@ -40,7 +41,7 @@ CLIENT_ERRORS = {
 }
 RENDER_ERRORS = {"503": _error("rendering took too long and was stopped (nothing stored)")}
 AUTH_ERRORS = {"401": _error("no valid token (Authorization: Bearer …) and no log-in"),
-               "403": _error("the token is read-only")}
+               "403": _error("the token is read-only, or only the unit's admins may do this")}
 OPEN = {"listKinds", "kindSchema"}  # every other operation needs a token when auth is on
 
 
@@ -59,6 +60,7 @@ def document() -> dict[str, Any]:
     models: list[tuple[type[BaseModel], Any]] = [(k.model, "validation") for k in KINDS.values()]
     models += [(m, "serialization") for m in response_models().values()]
     models += [(BatchRequest, "validation"), (BatchStatus, "serialization")]
+    models += list(unit_api.MODELS.values())
     refs, defs = models_json_schema(models, ref_template="#/components/schemas/{model}")
     ref = {model: refs[(model, mode)]["$ref"] for model, mode in models}
     resp = response_models()
@@ -109,8 +111,9 @@ def document() -> dict[str, Any]:
             "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {
                 "type": "string", "pattern": "^[\\x21-\\x7e]{1,255}$"}}],
             "responses": {"201": _json(ref[resp["Issued"]], "issued"),
-                          "409": _error("Idempotency-Key reused with other data, or a "
-                                        "chosen number (issue_no) already used"),
+                          "409": _error("Idempotency-Key reused with other data, a chosen "
+                                        "number (issue_no) already used, or the series at "
+                                        "its maximum (series_full)"),
                           **CLIENT_ERRORS, **RENDER_ERRORS}}}
         for fmt in MEDIA_TYPES:
             paths[f"/api/v1/render/{kind.name}.{fmt}"] = {"post": {
@@ -119,6 +122,7 @@ def document() -> dict[str, Any]:
                 "requestBody": body,
                 "responses": {"200": _binary(fmt), **CLIENT_ERRORS, **RENDER_ERRORS}}}
     paths.update(_batch_paths(ref[BatchRequest], ref[BatchStatus]))
+    paths.update(_unit_paths({name: ref[model] for name, (model, _) in unit_api.MODELS.items()}))
     return {
         "openapi": "3.1.0",
         "info": {"title": "安全生产专项行动文书服务 API", "version": "1",
@@ -148,6 +152,46 @@ def _batch_paths(request_ref: str, status_ref: str) -> dict[str, Any]:
                                   "content": {"application/zip": {"schema": {
                                       "type": "string", "format": "binary"}}}},
                           "404": _error("no such job"), "409": _error("not finished yet")}}},
+    }
+
+
+def _unit_paths(ref: dict[str, str]) -> dict[str, Any]:
+    def body(name: str) -> dict[str, Any]:
+        return {"required": True, "content": {"application/json": {"schema": {"$ref": ref[name]}}}}
+
+    def named(name: str) -> list[dict[str, Any]]:
+        return [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}]
+
+    gone = {"204": {"description": "done"}, "404": _error("no such token or officer in the unit")}
+    return {
+        "/api/v1/unit": {
+            "get": {"operationId": "getUnit", "summary": "本单位及其资料",
+                    "responses": {"200": _json(ref["UnitOut"], "the caller's unit")}},
+            "put": {"operationId": "updateUnit", "summary": "修改本单位资料（管理员）",
+                    "requestBody": body("Profile"),
+                    "responses": {"200": _json(ref["UnitOut"], "saved"), **CLIENT_ERRORS}}},
+        "/api/v1/unit/tokens": {
+            "get": {"operationId": "listUnitTokens", "summary": "本单位的API令牌（管理员）",
+                    "responses": {"200": _json(ref["TokenList"], "the tokens")}},
+            "post": {"operationId": "createUnitToken", "summary": "新建本单位的API令牌（管理员）",
+                     "requestBody": body("TokenIn"),
+                     "responses": {"201": _json(ref["NewToken"], "the token, shown once"),
+                                   "409": _error("a token of that name exists"),
+                                   **CLIENT_ERRORS}}},
+        "/api/v1/unit/tokens/{name}": {"delete": {
+            "operationId": "revokeUnitToken", "summary": "撤销本单位的API令牌（管理员）",
+            "parameters": named("name"), "responses": gone}},
+        "/api/v1/unit/users": {
+            "get": {"operationId": "listUnitUsers", "summary": "本单位的用户（管理员）",
+                    "responses": {"200": _json(ref["UserList"], "the officers")}},
+            "post": {"operationId": "setUnitUser", "summary": "新建用户或重设密码（管理员）",
+                     "requestBody": body("UserIn"),
+                     "responses": {"201": _json(ref["UserName"], "saved"),
+                                   "404": _error("an officer of another unit"),
+                                   **CLIENT_ERRORS}}},
+        "/api/v1/unit/users/{username}/disable": {"post": {
+            "operationId": "disableUnitUser", "summary": "停用本单位的用户（管理员）",
+            "parameters": named("username"), "responses": gone}},
     }
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -26,7 +28,8 @@ from service import numbering
 from service.database import make_engine
 from service.kinds.base import Series
 from service.lookup import Lookup, Record
-from service.tables import Document, File
+from service.numbering import SeriesFull
+from service.tables import DEFAULT_UNIT, Document, File
 
 Rendered = tuple[dict[str, bytes], list[str]]  # files by format, warnings to keep with them
 # A reservation older than this was abandoned by a process that died while rendering.
@@ -45,6 +48,31 @@ class NumberTaken(Exception):
     """A number chosen by the caller (Series.fixed) is already used in its series."""
 
 
+__all__ = ["IdempotencyConflict", "IdempotencyInProgress", "NumberTaken", "Record", "Register",
+           "SeriesFull"]
+
+
+# Who holds a pending reservation: a retry finding its holder dead takes over at once
+# instead of waiting ABANDONED (a batch consumer killed mid-issue, then restarted).
+_OWNER = f"owner={socket.gethostname()}:{os.getpid()}"
+
+
+def _holder_gone(doc: Document) -> bool:
+    at = doc.issued_at if doc.issued_at.tzinfo else doc.issued_at.replace(tzinfo=UTC)
+    if at < datetime.now(UTC) - ABANDONED:
+        return True
+    host, _, pid = (doc.note or "").removeprefix("owner=").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's process: only the age tells
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # alive, under another user
+    return False
+
+
 class _Stop(Exception):  # noqa: N818 — leave a transaction (rolled back) with an answer
     def __init__(self, record: Record | None = None) -> None:
         self.record = record
@@ -56,27 +84,35 @@ def fingerprint(kind: str, data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def scoped_key(unit: str, caller: str | None, key: str) -> str:
+    """The stored form of an Idempotency-Key: one caller's key never answers another's."""
+    return hashlib.sha256(f"{unit}\x1f{caller or ''}\x1f{key}".encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class Entry:
     """What an issue writes besides its number and files."""
 
+    unit: str
     kind: str
-    series: Series | None
+    series: Series | None  # its key already carries the unit (see Register.issue)
     year: int
     label: str
     data: dict[str, Any]
-    idempotency_key: str | None
+    idempotency_key: str | None  # scoped (scoped_key)
     issued_by: str | None
 
     def document(self, serial: int | None, status: str) -> Document:
         """A new register row for this entry."""
         data = json.dumps(self.data, ensure_ascii=False)
         return Document(
-            id=uuid.uuid4().hex, kind=self.kind, series=self.series.key if self.series else None,
+            id=uuid.uuid4().hex, unit=self.unit, kind=self.kind,
+            series=self.series.key if self.series else None,
             year=self.year, serial=serial, label=self.label, data=data,
             number_text=self.series.text(serial) if self.series else None,
             fingerprint=fingerprint(self.kind, self.data), idempotency_key=self.idempotency_key,
-            issued_at=datetime.now(UTC), issued_by=self.issued_by, status=status, warnings="[]")
+            issued_at=datetime.now(UTC), issued_by=self.issued_by, status=status, warnings="[]",
+            note=_OWNER if status == "pending" else None)
 
 
 class Register(Lookup):
@@ -97,10 +133,15 @@ class Register(Lookup):
 
     def issue(self, *, kind: str, series: Series | None, year: int, label: str,
               data: dict[str, Any], render: Callable[[int | None], Rendered],
-              idempotency_key: str | None = None, issued_by: str | None = None) -> Record:
-        """Number, render and store one document; `render(serial)` runs outside any
-        transaction and returns the files by format and the warnings to keep."""
-        entry = Entry(kind, series, year, label, data, idempotency_key, issued_by)
+              idempotency_key: str | None = None, issued_by: str | None = None,
+              unit: str = DEFAULT_UNIT) -> Record:
+        """Number, render and store one document of `unit` in its own series;
+        `render(serial)` runs outside any transaction and returns the files by format and
+        the warnings to keep."""
+        if series is not None:
+            series = replace(series, key=f"{unit}|{series.key}")
+        key = scoped_key(unit, issued_by, idempotency_key) if idempotency_key else None
+        entry = Entry(unit, kind, series, year, label, data, key, issued_by)
         if idempotency_key and (earlier := self._replay(entry)):
             return earlier
         guess = numbering.peek(self.engine, series) if series else None
@@ -123,7 +164,7 @@ class Register(Lookup):
         """Run `work` in a write transaction; an idempotent replay or race answers instead."""
         try:
             with numbering.write_session(self.engine) as s:
-                if entry.idempotency_key and (earlier := self._replay(entry, s)):
+                if entry.idempotency_key and (earlier := self._replay(entry, s, reclaim=True)):
                     raise _Stop(earlier)
                 return work(s)
         except _Stop as stop:
@@ -168,7 +209,7 @@ class Register(Lookup):
     def _complete(self, seq: int, rendered: Rendered) -> Record:
         with numbering.write_session(self.engine) as s:
             doc = s.execute(select(Document).where(Document.seq == seq)).scalar_one()
-            doc.status, doc.issued_at = "issued", datetime.now(UTC)
+            doc.status, doc.issued_at, doc.note = "issued", datetime.now(UTC), None
             return self._add_files(s, doc, rendered)
 
     def _add_files(self, s: Session, doc: Document, rendered: Rendered) -> Record:
@@ -190,7 +231,8 @@ class Register(Lookup):
             Document.status == "pending", Document.issued_at < datetime.now(UTC) - ABANDONED
         ).values(status="spoiled", note="签发中断（进程退出），文号作废", idempotency_key=None))
 
-    def _replay(self, entry: Entry, s: Session | None = None) -> Record | None:
+    def _replay(self, entry: Entry, s: Session | None = None, reclaim: bool = False
+                ) -> Record | None:
         if s is None:
             with Session(self.engine) as session:
                 return self._replay(entry, session)
@@ -201,5 +243,11 @@ class Register(Lookup):
         if doc.fingerprint != fingerprint(entry.kind, entry.data):
             raise IdempotencyConflict(entry.idempotency_key)
         if doc.status == "pending":
-            raise IdempotencyInProgress(entry.idempotency_key)
+            if not _holder_gone(doc):
+                raise IdempotencyInProgress(entry.idempotency_key)
+            if reclaim:  # in the write transaction: its number is used up in the open
+                doc.status, doc.idempotency_key = "spoiled", None
+                doc.note = "签发中断（进程退出），文号作废"
+                s.flush()
+            return None
         return replace(self._record(s, doc), replayed=True)

@@ -23,11 +23,25 @@ class Base(DeclarativeBase):
     """Declarative base of the register's tables."""
 
 
+DEFAULT_UNIT = "default"  # local mode's unit, and the one older registers migrated into
+SERIES_KEY = 200  # "<unit code>|<kind's key>": a series is always one unit's
+
+
+class Unit(Base):
+    """An office that owns its documents, series, drafts, jobs, tokens and officers."""
+
+    __tablename__ = "units"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    profile: Mapped[str] = mapped_column(Text, default="{}")  # JSON: codes, contacts, cc
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Counter(Base):
     """The last serial used in one (series, year)."""
 
     __tablename__ = "counters"
-    series: Mapped[str] = mapped_column(String(64), primary_key=True)
+    series: Mapped[str] = mapped_column(String(SERIES_KEY), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -39,14 +53,16 @@ class Document(Base):
     __table_args__ = (UniqueConstraint("series", "year", "serial"),)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     id: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    unit: Mapped[str] = mapped_column(String(32), index=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
-    series: Mapped[str | None] = mapped_column(String(64))
+    series: Mapped[str | None] = mapped_column(String(SERIES_KEY))
     year: Mapped[int] = mapped_column(Integer, index=True)
     serial: Mapped[int | None] = mapped_column(Integer)
     number_text: Mapped[str | None] = mapped_column(String(120))
     label: Mapped[str] = mapped_column(Text)
     data: Mapped[str] = mapped_column(Text)  # the validated input as JSON text
     fingerprint: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of (unit, caller, Idempotency-Key): one caller's key never answers another
     idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     issued_by: Mapped[str | None] = mapped_column(String(120))
@@ -75,7 +91,9 @@ class ApiToken(Base):
     __tablename__ = "api_tokens"
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    unit: Mapped[str] = mapped_column(String(32), index=True)
     read_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -86,7 +104,12 @@ class User(Base):
     __tablename__ = "users"
     username: Mapped[str] = mapped_column(String(80), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    unit: Mapped[str] = mapped_column(String(32), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    read_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Moved on by log-out, a new password or disabling: every older session then ends.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -95,6 +118,8 @@ class Draft(Base):
 
     __tablename__ = "drafts"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(32))
+    owner: Mapped[str | None] = mapped_column(String(120))  # only its author opens it
     kind: Mapped[str] = mapped_column(String(40))
     data: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -105,6 +130,7 @@ class Batch(Base):
 
     __tablename__ = "batches"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(32), index=True)
     formats: Mapped[str] = mapped_column(String(20))
     issue: Mapped[bool] = mapped_column(Boolean)
     total: Mapped[int] = mapped_column(Integer)

@@ -13,13 +13,21 @@ from babel.dates import format_datetime, get_timezone
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
 from werkzeug.datastructures import MultiDict
 
-from service import issuing
+from service import issuing, units
 from service.db import get_register
 from service.drafts import load_draft, save_draft
-from service.errors import ServiceError
-from service.forms import flatten, form_for, initial_values, payload_from_form, row_count
+from service.errors import Malformed, ServiceError
+from service.forms import (
+    check_rows,
+    flatten,
+    form_for,
+    initial_values,
+    payload_from_form,
+    row_count,
+    row_index,
+)
 from service.gate.csrf import CsrfFailed
-from service.gate.login import issued_by
+from service.gate.login import current_unit, issued_by
 from service.http_errors import error_page
 from service.kinds import KINDS, Kind
 
@@ -47,6 +55,18 @@ def _kind(name: str) -> Kind:
     return kind
 
 
+def _load(draft_id: str) -> tuple[str, dict[str, Any]] | None:
+    return load_draft(get_register(), draft_id, unit=current_unit(), owner=issued_by())
+
+
+def _blank(kind: Kind) -> dict[str, Any]:
+    """A new form: today's dates, and the unit's profile where the kind has such fields."""
+    values = initial_values(form_for(kind.model), date.today())
+    fields = {f.name for f in form_for(kind.model).children}
+    defaults = units.prefill(units.get(get_register(), current_unit()).profile)
+    return {**values, **{k: v for k, v in defaults.items() if k.split(".")[0] in fields}}
+
+
 def _similar(kind: Kind, data: dict[str, Any]) -> dict[str, Any]:
     """Values for a new document like an issued one: dates that default to today reset."""
     values = flatten(data)
@@ -57,14 +77,20 @@ def _similar(kind: Kind, data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _edit_rows(values: dict[str, Any], form: MultiDict[str, str]) -> dict[str, Any]:
-    """Apply a no-JavaScript 增加一行 / 删除 button to the posted values."""
+def _edit_rows(kind: Kind, values: dict[str, Any], form: MultiDict[str, str]
+               ) -> dict[str, Any]:
+    """Apply a no-JavaScript 增加一行 / 删除 button to the posted values (400 for a row that
+    is not a row of this form, or one past its list's limit)."""
+    fields = form_for(kind.model)
+    check_rows(fields, form)
     if target := form.get("_add"):
         n = 1 + max((int(k[len(target) + 1:].split(".")[0]) for k in values
                      if k.startswith(target + ".") and k[len(target) + 1:].split(".")[0].isdigit()),
                     default=-1)
+        row_index(fields, f"{target}.{n}")
         values[f"{target}.{n}"] = ""
     if target := form.get("_remove"):
+        row_index(fields, target)
         base, _, index = target.rpartition(".")
         out: dict[str, Any] = {}
         for key, value in values.items():
@@ -95,6 +121,10 @@ def _expired(err: CsrfFailed) -> Any:
     name = (request.view_args or {}).get("kind_name", "")
     if request.endpoint != "web.new" or name not in KINDS:
         return error_page(400, str(err.description))
+    try:
+        check_rows(form_for(KINDS[name].model), request.form)
+    except Malformed as bad:  # an error handler that raised would answer 500
+        return error_page(400, bad.message)
     values = {k: v for k, v in request.form.items() if not k.startswith("_")}
     return _form_page(KINDS[name], values, {}, 400, EXPIRED)
 
@@ -102,7 +132,7 @@ def _expired(err: CsrfFailed) -> Any:
 @bp.get("/")
 def home() -> str:
     """The kinds and the latest issued documents."""
-    records, total = get_register().find(limit=10)
+    records, total = get_register().find(unit=current_unit(), limit=10)
     return render_template("web/home.html", kinds=KINDS.values(), records=records, total=total)
 
 
@@ -113,30 +143,32 @@ def new(kind_name: str) -> Any:
     form = form_for(kind.model)
     if request.method == "GET":
         if draft_id := request.args.get("draft"):
-            draft = load_draft(get_register(), draft_id)
+            draft = _load(draft_id)
             return _form_page(kind, flatten(draft[1]) if draft else {}, {})
         if doc_id := request.args.get("from"):
-            record = get_register().get(doc_id)
+            record = get_register().get(doc_id, current_unit())
             if record is None or record.kind != kind.name:
                 abort(404)
             return _form_page(kind, _similar(kind, record.data), {})
-        return _form_page(kind, initial_values(form, date.today()), {})
+        return _form_page(kind, _blank(kind), {})
     if "_add" in request.form or "_remove" in request.form:
         values = {k: v for k, v in request.form.items() if not k.startswith("_")}
-        return _form_page(kind, _edit_rows(values, request.form), {})
+        return _form_page(kind, _edit_rows(kind, values, request.form), {})
     payload = payload_from_form(form, request.form)
     try:
         issuing.validate(kind, payload)
     except ServiceError as err:
         errors = {f["path"]: f["message"] for f in err.fields}
         return _form_page(kind, flatten(payload), errors, 422, err.message)
-    return redirect(url_for("web.draft", draft_id=save_draft(get_register(), kind.name, payload)))
+    draft_id = save_draft(get_register(), kind.name, payload, unit=current_unit(),
+                          owner=issued_by())
+    return redirect(url_for("web.draft", draft_id=draft_id))
 
 
 @bp.get("/drafts/<draft_id>")
 def draft(draft_id: str) -> str:
     """The preview page: the draft PDF, with 签发 and 返回修改."""
-    found = load_draft(get_register(), draft_id)
+    found = _load(draft_id)
     if found is None:
         abort(404)
     return render_template("web/draft.html", kind=_kind(found[0]), draft_id=draft_id)
@@ -145,7 +177,7 @@ def draft(draft_id: str) -> str:
 @bp.get("/drafts/<draft_id>.pdf")
 def draft_pdf(draft_id: str) -> Response:
     """The draft rendered as PDF (no number, marked 草稿), shown inline."""
-    found = load_draft(get_register(), draft_id)
+    found = _load(draft_id)
     if found is None:
         abort(404)
     result = issuing.preview(found[0], found[1], "pdf")
@@ -157,10 +189,10 @@ def draft_pdf(draft_id: str) -> Response:
 @bp.post("/drafts/<draft_id>/issue")
 def issue_draft(draft_id: str) -> Response:
     """签发: number, render and store the draft; a second click returns the same document."""
-    found = load_draft(get_register(), draft_id)
+    found = _load(draft_id)
     if found is None:
         abort(404)
-    record = issuing.issue(get_register(), found[0], found[1],
+    record = issuing.issue(get_register(), found[0], found[1], unit=current_unit(),
                            idempotency_key=f"web-draft-{draft_id}", issued_by=issued_by())
     return redirect(url_for("web.document", doc_id=record.id))  # type: ignore[return-value]
 
@@ -168,7 +200,7 @@ def issue_draft(draft_id: str) -> Response:
 @bp.get("/documents/<doc_id:doc_id>")
 def document(doc_id: str) -> str:
     """An issued document: its number, downloads, print and 新建类似文书."""
-    record = get_register().get(doc_id)
+    record = get_register().get(doc_id, current_unit())
     if record is None:
         abort(404)
     return render_template("web/document.html", record=record, kind=KINDS[record.kind])
@@ -177,7 +209,7 @@ def document(doc_id: str) -> str:
 @bp.get("/documents/<doc_id:doc_id>/print.pdf")
 def print_pdf(doc_id: str) -> Response:
     """The stored PDF shown inline in the browser, to print."""
-    found = get_register().content(doc_id, "pdf")
+    found = get_register().content(doc_id, "pdf", current_unit())
     if found is None:
         abort(404)
     return send_file(io.BytesIO(found[0]), mimetype="application/pdf", etag=found[1])
@@ -193,8 +225,8 @@ def register_page() -> str:
     q = (request.args.get("q") or "").strip()[:200] or None
     page_arg = request.args.get("page", "")
     page = max(1, int(page_arg)) if page_arg.isascii() and page_arg.isdigit() else 1
-    records, total = get_register().find(kind=kind if kind in KINDS else None, year=year, q=q,
-                                         limit=PAGE, offset=(page - 1) * PAGE)
+    records, total = get_register().find(unit=current_unit(), kind=kind if kind in KINDS else None,
+                                         year=year, q=q, limit=PAGE, offset=(page - 1) * PAGE)
     return render_template("web/register.html", records=records, total=total, page=page,
                            pages=max(1, -(-total // PAGE)), kinds=KINDS, kind=kind,
                            year=year_arg, q=q or "")

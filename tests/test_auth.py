@@ -24,7 +24,8 @@ def secure_app(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def token(app, name: str, *flags: str) -> str:  # type: ignore[no-untyped-def]
-    result = app.test_cli_runner().invoke(args=["token", "create", name, *flags])
+    unit = [] if "--unit" in flags else ["--unit", "default"]
+    result = app.test_cli_runner().invoke(args=["token", "create", name, *unit, *flags])
     assert result.exit_code == 0, result.output
     return result.stdout.strip().splitlines()[0]
 
@@ -71,7 +72,8 @@ def test_revoked_tokens_stop_working(secure_app) -> None:  # type: ignore[no-unt
     listing = runner.invoke(args=["token", "list"]).output
     assert "old-system" in listing and "已撤销" in listing and secret not in listing
     assert runner.invoke(args=["token", "revoke", "old-system"]).exit_code != 0
-    assert runner.invoke(args=["token", "create", "old-system"]).exit_code != 0  # names stay unique
+    again = runner.invoke(args=["token", "create", "old-system", "--unit", "default"])
+    assert again.exit_code != 0 and "已存在" in again.output  # names stay unique
 
 
 def test_read_only_tokens_may_read_but_not_issue(secure_app) -> None:  # type: ignore[no-untyped-def]
@@ -93,7 +95,7 @@ def login(client, username: str, password: str):  # type: ignore[no-untyped-def]
 
 def test_officers_log_in_and_issue_under_their_name(secure_app) -> None:  # type: ignore[no-untyped-def]
     runner = secure_app.test_cli_runner()
-    created = runner.invoke(args=["user", "create", "zhou"], input="correct horse\ncorrect horse\n")
+    created = runner.invoke(args=["user", "create", "zhou", "--unit", "default"], input="correct horse\ncorrect horse\n")
     assert created.exit_code == 0, created.output
     with secure_app.extensions["register"].engine.connect() as conn:
         stored = conn.execute(text("SELECT password_hash FROM users")).scalar_one()
@@ -111,11 +113,11 @@ def test_officers_log_in_and_issue_under_their_name(secure_app) -> None:  # type
     assert 'id="issued-by">user:zhou<' in page and "退出" in page
     assert runner.invoke(args=["user", "disable", "zhou"]).exit_code == 0
     assert client.get("/register").status_code == 302  # a disabled officer is out at once
-    assert runner.invoke(args=["user", "create", "li"], input="short\nshort\n").exit_code != 0
+    assert runner.invoke(args=["user", "create", "li", "--unit", "default"], input="short\nshort\n").exit_code != 0
 
 
 def test_login_redirects_only_to_our_own_pages(secure_app) -> None:  # type: ignore[no-untyped-def]
-    secure_app.test_cli_runner().invoke(args=["user", "create", "wang"], input="12345678\n12345678\n")
+    secure_app.test_cli_runner().invoke(args=["user", "create", "wang", "--unit", "default"], input="12345678\n12345678\n")
     client = secure_app.test_client()
     page = client.get("/login?next=//evil.example/x").get_data(as_text=True)
     csrf = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)

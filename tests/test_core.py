@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORE = ["service.kinds", "service.render", "service.render.pool", "service.register",
         "service.issuing", "service.batches.engine", "service.batches.store",
         "service.batches.queue", "service.bulletins", "service.validation", "service.errors",
-        "service.drafts", "service.gate.accounts", "service.config"]
+        "service.drafts", "service.gate.accounts", "service.config", "service.units"]
 
 
 def test_the_core_imports_no_flask() -> None:

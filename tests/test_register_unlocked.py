@@ -4,6 +4,9 @@ was taken is kept as spoiled, never reused or lost. On SQLite and a real Postgre
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -98,3 +101,42 @@ def test_a_failed_render_before_the_number_is_taken_uses_nothing(register: Regis
             issue(register, "A", broken)
     assert issue(register, "A") == 1
     assert register.find()[1] == 1
+
+
+def _pending_held_by(register: Register, pid: int) -> str:  # noqa: F811
+    """Issue one document with a key, then turn it back into the reservation a process
+    `pid` would leave behind if it died while rendering."""
+    series = Series(key="K", year=2022, pattern="K〔2022〕{serial}号")
+    record = register.issue(kind="transfer-notice", series=series, year=2022, label="k",
+                            data={"n": 1}, render=fake_render, idempotency_key="job:1",
+                            issued_by="job")
+    with Session(register.engine) as s, s.begin():
+        doc = s.execute(select(Document).where(Document.id == record.id)).scalar_one()
+        doc.status, doc.note = "pending", f"owner={socket.gethostname()}:{pid}"
+    return record.id
+
+
+def _retry(register: Register) -> object:  # noqa: F811
+    series = Series(key="K", year=2022, pattern="K〔2022〕{serial}号")
+    return register.issue(kind="transfer-notice", series=series, year=2022, label="k",
+                          data={"n": 1}, render=fake_render, idempotency_key="job:1",
+                          issued_by="job")
+
+
+def test_a_retry_takes_over_a_reservation_whose_process_died(register: Register) -> None:  # noqa: F811
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    old = _pending_held_by(register, dead.pid)
+    record = _retry(register)
+    assert record.serial == 2 and not record.replayed  # type: ignore[attr-defined]
+    with Session(register.engine) as s:
+        first = s.execute(select(Document).where(Document.id == old)).scalar_one()
+    assert first.status == "spoiled" and "作废" in (first.note or "")
+
+
+def test_a_reservation_of_a_living_process_is_still_in_progress(register: Register) -> None:  # noqa: F811
+    from service.register import IdempotencyInProgress
+
+    _pending_held_by(register, os.getpid())
+    with pytest.raises(IdempotencyInProgress):
+        _retry(register)

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
-import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from flask import Blueprint, Response, jsonify, request, send_file, url_for
+from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.api import json_body
 from service.batches import queue, store
 from service.db import get_register
 from service.errors import Conflict, NotFound
-from service.gate.login import issued_by
+from service.gate.login import current_unit, issued_by
 from service.kinds import KINDS
 from service.validation import validate_json
 
@@ -63,7 +64,7 @@ def _bigger_bodies() -> None:
 
 
 def _status(batch_id: str) -> BatchStatus:
-    job = store.load(get_register(), batch_id)
+    job = store.load(get_register(), batch_id, current_unit())
     if job is None:
         raise NotFound("没有这个批量任务")
     counts = store.progress(get_register(), batch_id)
@@ -83,7 +84,7 @@ def submit() -> tuple[Response, int, dict[str, str]]:
     job: BatchRequest = validate_json(BatchRequest, json_body())
     items = [item.model_dump() for item in job.items]
     batch_id = store.create(get_register(), items, list(dict.fromkeys(job.formats)), job.issue,
-                            issued_by())
+                            issued_by(), current_unit())
     queue.enqueue(batch_id, len(items))
     status = _status(batch_id)
     return jsonify(status.model_dump(mode="json")), 202, {"Location": status.links["self"]}
@@ -101,17 +102,43 @@ def archive(batch_id: str) -> Response:
     if _status(batch_id).status != "finished":
         raise Conflict("批量任务尚未完成，请稍后再下载", code="not_finished")
     register = get_register()
-    out = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)
     finished = store.outcomes(register, batch_id)
     manifest = [entry for state, entry in finished if state == "done"]
     errors = [entry for state, entry in finished if state == "failed"]
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, content in store.files(register, batch_id):
+    files = store.files(register, batch_id)
+    extra = [("manifest.json", json.dumps({"items": manifest, "failed": len(errors)},
+                                          ensure_ascii=False, indent=1).encode()),
+             ("errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n"
+                                      for e in errors).encode())]
+    response = Response(stream_with_context(_zipped(itertools.chain(files, extra))),
+                        mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="batch-{batch_id}.zip"'
+    return response
+
+
+class _Sink:
+    """A write-only stream whose bytes are taken out as they come (zipfile writes to it)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: the bytes wait in `parts`."""
+
+    def take(self) -> bytes:
+        out, self.parts = b"".join(self.parts), []
+        return out
+
+
+def _zipped(files: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
+    """A zip of `files`, sent file by file as it is built."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as z:  # type: ignore[call-overload]
+        for name, content in files:
             z.writestr(name, content)
-        z.writestr("manifest.json", json.dumps({"items": manifest, "failed": len(errors)},
-                                               ensure_ascii=False, indent=1))
-        z.writestr("errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n"
-                                           for e in errors))
-    out.seek(0)
-    return send_file(out, mimetype="application/zip", as_attachment=True,
-                     download_name=f"batch-{batch_id}.zip")
+            yield sink.take()
+    yield sink.take()

@@ -7,17 +7,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import exc as db_errors
+
 from service import issuing
 from service.errors import Invalid, ServiceError
 from service.kinds import KINDS
 from service.register import Register
 from service.render import pool
+from service.tables import DEFAULT_UNIT
+
+log = logging.getLogger(__name__)
+# The database going away or staying locked is no fault of the item: those propagate, so a
+# queued task is retried (issuing is idempotent per item) and a command-line run stops and
+# can be run again. Anything else an item raises fails that item alone.
+TRANSIENT = (db_errors.OperationalError, db_errors.InterfaceError, db_errors.TimeoutError)
 
 
 @dataclass
@@ -102,8 +112,11 @@ def parse_formats(value: str) -> tuple[str, ...]:
 
 
 def process(item: Item, formats: tuple[str, ...], register: Register | None,
-            idempotency_key: str | None = None, issued_by: str | None = None) -> Result:
-    """Render (or, with a register, issue) one item. Never raises for bad data."""
+            idempotency_key: str | None = None, issued_by: str | None = None,
+            unit: str = DEFAULT_UNIT) -> Result:
+    """Render (or, with a register, issue) one item. Never raises for bad data: a
+    ServiceError, or any unexpected exception, becomes the item's error; only the database
+    failing (TRANSIENT) propagates."""
     result = Result(item.line, item.key(), item.kind, error=item.error)
     if item.error:
         return result
@@ -116,7 +129,7 @@ def process(item: Item, formats: tuple[str, ...], register: Register | None,
                 result.files[fmt] = (name, draft.content)
                 result.warnings = draft.warnings
             return result
-        record = issuing.issue(register, item.kind, item.data,
+        record = issuing.issue(register, item.kind, item.data, unit=unit,
                                idempotency_key=idempotency_key, issued_by=issued_by)
         result.number_text, result.document_id = record.number_text, record.id
         result.warnings = record.warnings
@@ -129,7 +142,25 @@ def process(item: Item, formats: tuple[str, ...], register: Register | None,
             result.files[fmt] = (name, stored[0])
     except ServiceError as err:
         result.error = err.body()
+        result.files = {}
+    except TRANSIENT:
+        raise
+    except Exception as err:  # a bug met by this item must not stop (or loop) the batch
+        log.exception("batch item %s (%s) failed", item.line, item.kind)
+        result.error = unexpected(err)
+        result.files = {}
     return result
+
+
+def unexpected(err: BaseException) -> dict[str, Any]:
+    """The error entry of an item that raised something unforeseen: its type and message."""
+    detail = str(err).strip()
+    detail = detail if len(detail) <= 200 else detail[:200] + "…"
+    what = f"{type(err).__name__}：{detail}" if detail else type(err).__name__
+    return {"error": "internal",
+            "message": f"处理本项时发生意外错误（{what}），本项未完成；"
+            "请核对数据，如一再出现请联系管理员",
+            "fields": []}
 
 
 def _safe(text: str) -> str:
@@ -153,7 +184,8 @@ def error_entry(result: Result) -> dict[str, Any]:
 
 def run_to_folder(items: Iterable[Item], out: Path, formats: tuple[str, ...],
                   register: Register | None, jobs: int, key_prefix: str, issued_by: str | None,
-                  on_result: Callable[[Result, int], None] | None = None) -> tuple[int, int]:
+                  on_result: Callable[[Result, int], None] | None = None,
+                  unit: str = DEFAULT_UNIT) -> tuple[int, int]:
     """Render all items into `out` with a manifest and an error list, `jobs` at a time;
     skip items a previous run finished. `on_result(result, total)` follows progress.
     Returns (done, failed)."""
@@ -166,7 +198,7 @@ def run_to_folder(items: Iterable[Item], out: Path, formats: tuple[str, ...],
 
     def work(item: Item) -> Result:
         key = f"{key_prefix}:{item.key()}" if register else None
-        return process(item, formats, register, key, issued_by)
+        return process(item, formats, register, key, issued_by, unit)
 
     pool.start(jobs)
     failed = 0

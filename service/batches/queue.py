@@ -15,6 +15,7 @@ import os
 from datetime import timedelta
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.api import Task
 
 from service import config
 from service.batches import engine, store
@@ -22,6 +23,7 @@ from service.errors import RenderFailed
 from service.register import Register
 from service.render import pool
 
+log = logging.getLogger(__name__)
 STALE = timedelta(seconds=int(os.environ.get("GONGWEN_JOB_STALE_SECONDS", "120")))
 
 
@@ -29,10 +31,8 @@ def make_huey() -> Huey:
     """The queue named by the environment."""
     if url := os.environ.get("REDIS_URL"):
         return RedisHuey("gongwen", url=url, results=False)
-    folder = config.instance_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("gongwen", filename=str(folder / "huey.sqlite3"), results=False,
-                      timeout=30)
+    path = config.private_file(config.ensure_instance_dir() / "huey.sqlite3")
+    return SqliteHuey("gongwen", filename=str(path), results=False, timeout=30)
 
 
 huey = make_huey()
@@ -54,19 +54,39 @@ def enqueue(batch_id: str, total: int) -> None:
         run_chunk(batch_id, start, end)
 
 
-@huey.task(retries=3, retry_delay=5)
-def run_chunk(batch_id: str, start: int, end: int) -> None:
-    """Process the still-pending items of one range of a job."""
+@huey.task(retries=3, retry_delay=5, context=True)
+def run_chunk(batch_id: str, start: int, end: int, task: Task | None = None) -> None:
+    """Process the still-pending items of one range of a job. engine.process fails an item
+    that raises; what it lets through (the database failing) is retried with the task, and
+    on the task's last try (or called directly, without a task) fails the item, so every
+    job ends. Only a database that cannot even record that leaves items pending."""
     reg = register()
     job = store.load(reg, batch_id)
     if job is None:
         return
     formats = tuple(job.formats.split(","))
+    last_try = task is None or not task.retries
     for idx, kind, data in store.pending_items(reg, batch_id, start, end):
         item = engine.Item(idx + 1, kind, data)
-        result = engine.process(item, formats, reg if job.issue else None,
-                                f"job:{batch_id}:{idx}", job.issued_by)
-        store.store(reg, batch_id, idx, result)
+        result: engine.Result | None = None
+        try:
+            result = engine.process(item, formats, reg if job.issue else None,
+                                    f"job:{batch_id}:{idx}", job.issued_by, job.unit)
+            store.store(reg, batch_id, idx, result)
+        except Exception as err:
+            if not last_try:
+                raise  # retried with the task: the database may be back by then
+            log.exception("job %s: item %s failed on the last try", batch_id, idx)
+            store.store(reg, batch_id, idx, _failed(item, err, result))  # DB down: raises
+
+
+def _failed(item: engine.Item, err: Exception, result: engine.Result | None) -> engine.Result:
+    """The failed result of an item that raised on its last try."""
+    failed = engine.Result(item.line, item.key(), item.kind, error=engine.unexpected(err))
+    if result is not None and result.number_text and failed.error:  # issued, not recorded
+        failed.error["message"] = (f"文书已签发（{result.number_text}），但记录本项结果时出错"
+                                   f"（{type(err).__name__}）；请在登记簿中查看，勿重复签发")
+    return failed
 
 
 def requeue_stale() -> int:
@@ -91,5 +111,5 @@ def _pick_up_left_work() -> None:
     try:
         pool.start()  # render workers warm up while the consumer looks for left work
     except RenderFailed as err:
-        logging.getLogger(__name__).error("%s", err.message)
+        log.error("%s", err.message)
     requeue_stale()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from service.batches.engine import Result, error_entry, manifest_entry
 from service.register import Register
-from service.tables import Batch, BatchFile, BatchItem
+from service.tables import DEFAULT_UNIT, Batch, BatchFile, BatchItem
 
 CHUNK = 10  # items per queued task: small enough to spread a batch over all consumers
 
@@ -23,11 +24,12 @@ def _now() -> datetime:
 
 
 def create(register: Register, items: list[dict[str, Any]], formats: list[str],
-           issue: bool, issued_by: str | None = None) -> str:
-    """Store a new job with its items; returns its id."""
+           issue: bool, issued_by: str | None = None, unit: str = DEFAULT_UNIT) -> str:
+    """Store a new job of `unit` with its items; returns its id."""
     batch_id = uuid.uuid4().hex
     with Session(register.engine) as s, s.begin():
-        s.add(Batch(id=batch_id, formats=",".join(formats), issue=issue, total=len(items),
+        s.add(Batch(id=batch_id, unit=unit, formats=",".join(formats), issue=issue,
+                    total=len(items),
                     created_at=_now(), updated_at=_now(), finished=not items,
                     issued_by=issued_by))
         s.add_all(BatchItem(batch_id=batch_id, idx=i, kind=item["kind"], status="pending",
@@ -41,10 +43,11 @@ def chunks(total: int) -> list[tuple[int, int]]:
     return [(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
 
 
-def load(register: Register, batch_id: str) -> Batch | None:
-    """The job, or None."""
+def load(register: Register, batch_id: str, unit: str | None = None) -> Batch | None:
+    """The job (of `unit`, when given), or None."""
     with Session(register.engine) as s:
-        return s.get(Batch, batch_id)
+        job = s.get(Batch, batch_id)
+    return job if job is not None and unit in (None, job.unit) else None
 
 
 def pending_items(register: Register, batch_id: str, start: int, end: int
@@ -92,12 +95,18 @@ def outcomes(register: Register, batch_id: str) -> list[tuple[str, dict[str, Any
     return [(status, json.loads(outcome or "{}")) for status, outcome in rows]
 
 
-def files(register: Register, batch_id: str) -> list[tuple[str, bytes]]:
-    """(name, bytes) of every output file of the job."""
+def files(register: Register, batch_id: str) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of every output file of the job, one at a time: a job's outputs are
+    never all in memory at once."""
     with Session(register.engine) as s:
-        rows = s.execute(select(BatchFile.name, BatchFile.content).where(
+        keys = s.execute(select(BatchFile.idx, BatchFile.format).where(
             BatchFile.batch_id == batch_id).order_by(BatchFile.idx, BatchFile.format)).all()
-    return [(name, bytes(content)) for name, content in rows]
+    for idx, fmt in keys:
+        with Session(register.engine) as s:
+            name, content = s.execute(select(BatchFile.name, BatchFile.content).where(
+                BatchFile.batch_id == batch_id, BatchFile.idx == idx,
+                BatchFile.format == fmt)).one()
+        yield name, bytes(content)
 
 
 def stale(register: Register, older_than: timedelta) -> list[tuple[str, list[int]]]:

@@ -11,8 +11,9 @@ if TYPE_CHECKING:  # accounts is used without Flask (the queue, the command line
 
 def init_app(app: Flask) -> None:
     """Install the whole gate on `app`."""
-    from service.gate import commands, csrf, login
+    from service.gate import commands, csrf, login, throttle
 
     csrf.init_app(app)
+    throttle.init_app(app)
     login.init_app(app)
     commands.init_app(app)

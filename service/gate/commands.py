@@ -1,20 +1,71 @@
-"""Managing the gate from the command line: `flask --app wsgi token …` for other systems'
-API tokens, `flask --app wsgi user …` for officers."""
+"""Managing the gate from the command line: `flask --app wsgi unit …` for offices,
+`token …` for other systems' API tokens, `user …` for officers."""
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from service import units
+from service.cli_errors import CliError, Command, fail
 from service.db import get_register
+from service.errors import ServiceError
 from service.gate import accounts
 
 
 def init_app(app: Flask) -> None:
-    """Add the token and user commands."""
-    app.cli.add_command(token_group)
-    app.cli.add_command(user_group)
+    """Add the unit, token and user commands."""
+    for group in (unit_group, token_group, user_group):
+        app.cli.add_command(group)
+
+
+def _chinese_errors(command: Callable[..., None]) -> Callable[..., None]:
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except ServiceError as err:
+            fail(err)
+
+    return run
+
+
+@click.group("unit", cls=AppGroup)
+def unit_group() -> None:
+    """Units (offices): each owns its documents, series, officers and tokens."""
+
+
+@unit_group.command("create", cls=Command)
+@click.argument("code")
+@click.option("--name", required=True, help="单位名称，如：东岭县应急管理局")
+@_chinese_errors
+def unit_create(code: str, name: str) -> None:
+    """Create a unit with a short code (letters, digits, - and _) and its name."""
+    unit = units.create(get_register(), code, name)
+    click.echo(f"单位“{unit.code}”（{unit.name}）已建立")
+
+
+@unit_group.command("rename", cls=Command)
+@click.argument("code")
+@click.option("--name", required=True, help="新的单位名称")
+@_chinese_errors
+def unit_rename(code: str, name: str) -> None:
+    """Change a unit's name (its documents keep the names they were issued with)."""
+    unit = units.rename(get_register(), code, name)
+    click.echo(f"单位“{unit.code}”现名为“{unit.name}”")
+
+
+@unit_group.command("list", cls=Command)
+def unit_list() -> None:
+    """List the units."""
+    for unit in units.all_units(get_register()):
+        click.echo(f"{unit.code}\t{unit.name}")
 
 
 @click.group("token", cls=AppGroup)
@@ -22,34 +73,35 @@ def token_group() -> None:
     """API tokens for other systems."""
 
 
-@token_group.command("create")
+@token_group.command("create", cls=Command)
 @click.argument("name")
+@click.option("--unit", "unit", required=True, help="令牌所属单位的代码")
 @click.option("--read-only", is_flag=True, help="只能查询和下载，不能签发")
-def token_create(name: str, read_only: bool) -> None:
-    """Create a token and print it once (only its hash is stored)."""
-    try:
-        token = accounts.create_token(get_register(), name, read_only)
-    except ValueError as err:
-        raise click.ClickException(str(err)) from None
+@click.option("--admin", is_flag=True, help="还可管理本单位的资料、用户和令牌")
+@_chinese_errors
+def token_create(name: str, unit: str, read_only: bool, admin: bool) -> None:
+    """Create a token of a unit and print it once (only its hash is stored)."""
+    token = accounts.create_token(get_register(), name, unit, read_only, admin)
     click.echo(token)
-    click.echo(f"令牌“{name}”已创建，请妥善保存：它不会再次显示。", err=True)
+    click.echo(f"令牌“{name}”（单位 {unit}）已创建，请妥善保存：它不会再次显示。", err=True)
 
 
-@token_group.command("revoke")
+@token_group.command("revoke", cls=Command)
 @click.argument("name")
 def token_revoke(name: str) -> None:
     """Revoke a token."""
     if not accounts.revoke_token(get_register(), name):
-        raise click.ClickException(f"没有有效的令牌“{name}”")
+        raise CliError(f"没有有效的令牌“{name}”", 3)
     click.echo(f"令牌“{name}”已撤销")
 
 
-@token_group.command("list")
+@token_group.command("list", cls=Command)
 def token_list() -> None:
     """List the tokens (names, never the tokens themselves)."""
     for t in accounts.list_tokens(get_register()):
         state = f"已撤销 {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "有效"
-        click.echo(f"{t.name}\t{'只读' if t.read_only else '可签发'}\t{state}")
+        rights = "只读" if t.read_only else "管理" if t.admin else "可签发"
+        click.echo(f"{t.name}\t{t.unit}\t{rights}\t{state}")
 
 
 @click.group("user", cls=AppGroup)
@@ -57,21 +109,37 @@ def user_group() -> None:
     """Officers who log in to the web pages."""
 
 
-@user_group.command("create")
+def _password() -> str:
+    """The password: prompted twice on a terminal, one line when piped (scripts)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = click.prompt("密码", hide_input=True)
+    if click.prompt("再次输入密码", hide_input=True) != first:
+        raise CliError("两次输入的密码不一致")
+    return str(first)
+
+
+@user_group.command("create", cls=Command)
 @click.argument("username")
-@click.password_option(prompt="密码", confirmation_prompt="再次输入密码")
-def user_create(username: str, password: str) -> None:
-    """Create an officer, or set a new password."""
+@click.option("--unit", "unit", default=None, help="新用户所属单位的代码（改密码时可省略）")
+@click.option("--admin", is_flag=True, default=None, help="还可管理本单位的资料、用户和令牌")
+@click.option("--read-only", is_flag=True, default=None, help="只能查询和下载")
+@_chinese_errors
+def user_create(username: str, unit: str | None, admin: bool | None,
+                read_only: bool | None) -> None:
+    """Create an officer of a unit, or set a new password (ending their sessions)."""
+    password = _password()
     if len(password) < 8:
-        raise click.ClickException("密码至少8个字符")
-    accounts.set_password(get_register(), username, password)
+        raise CliError("密码至少8个字符")
+    accounts.set_password(get_register(), username, password, unit=unit, admin=admin,
+                          read_only=read_only)
     click.echo(f"用户“{username}”可以登录了")
 
 
-@user_group.command("disable")
+@user_group.command("disable", cls=Command)
 @click.argument("username")
 def user_disable(username: str) -> None:
-    """Stop an officer from logging in."""
+    """Stop an officer from logging in and end their sessions."""
     if not accounts.disable_user(get_register(), username):
-        raise click.ClickException(f"没有用户“{username}”")
+        raise CliError(f"没有用户“{username}”", 3)
     click.echo(f"用户“{username}”已停用")

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, Response, request, session
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import BadRequest
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -64,11 +65,21 @@ def _headers(response: Response) -> Response:
     return response
 
 
+class _Cookies(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the page came over https (behind a proxy:
+    X-Forwarded-Proto, trusted through GONGWEN_PROXIES), not only when configured so."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
 def init_app(app: Flask) -> None:
-    """Install the secret key, CSRF checking and security headers."""
+    """Install the secret key, session cookie flags, CSRF checking and security headers."""
     app.config["SECRET_KEY"] = _secret_key(app)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # Flask defines these keys already (SameSite None): setdefault would change nothing.
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.session_interface = _Cookies()
     app.before_request(_check_csrf)
     app.after_request(_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token

@@ -19,7 +19,8 @@ MAX_CASES = 200
 # The register's series key is at most 64 characters: "通报:" plus the unit.
 UNIT_MAX = 60
 
-IssueNo = Annotated[int, Field(ge=1, le=9999)]
+ISSUE_MAX = 9999
+IssueNo = Annotated[int, Field(ge=1, le=ISSUE_MAX)]
 Unit = Annotated[str, StringConstraints(max_length=UNIT_MAX), Cleaned, NonBlank]
 
 
@@ -52,7 +53,8 @@ def series(doc: Bulletin) -> Series:
     register's number names unit and year, since every unit has its own 第1期."""
     year = doc.issued_on.year
     return Series(key=f"通报:{doc.unit}", year=year,
-                  pattern=f"{doc.unit}〔{year}〕第{{serial}}期", fixed=doc.issue_no)
+                  pattern=f"{doc.unit}〔{year}〕第{{serial}}期", fixed=doc.issue_no,
+                  maximum=ISSUE_MAX)
 
 
 def issue_text(number: int | None) -> str:
