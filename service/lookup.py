@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, defer
 
+from service.search import words
 from service.tables import Document, File
 
 
@@ -31,8 +32,21 @@ class Record:
     files: dict[str, tuple[str, int]] = field(default_factory=dict)  # format -> (sha256, size)
     warnings: list[str] = field(default_factory=list)
     replayed: bool = False  # True when an Idempotency-Key retry returned an earlier issue
-    status: str = "issued"  # issued, pending (being rendered) or spoiled (number used up)
-    note: str | None = None  # why a number was spoiled
+    # issued; pending (being rendered); spoiled (number used up by a failed render); void
+    # (作废 by an officer, or replaced by a correction)
+    status: str = "issued"
+    note: str | None = None  # why it was spoiled or voided
+    voided_at: datetime | None = None
+    voided_by: str | None = None
+    replaces: str | None = None  # the id of the document this one corrects
+    replaced_by: str | None = None  # the id of its correction
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A stored time as UTC (SQLite gives it back without its zone)."""
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Lookup:
@@ -49,7 +63,9 @@ class Lookup:
             number_text=doc.number_text, label=doc.label,
             data=json.loads(doc.data) if with_data else {},
             issued_at=at, issued_by=doc.issued_by, files=files,
-            warnings=json.loads(doc.warnings or "[]"), status=doc.status, note=doc.note)
+            warnings=json.loads(doc.warnings or "[]"), status=doc.status, note=doc.note,
+            voided_at=_utc(doc.voided_at), voided_by=doc.voided_by, replaces=doc.replaces,
+            replaced_by=doc.replaced_by)
 
     def get(self, doc_id: str, unit: str | None = None) -> Record | None:
         """The register entry with this id (of `unit`, when given), or None."""
@@ -57,6 +73,12 @@ class Lookup:
         with Session(self.engine) as s:
             doc = s.execute(select(Document).where(*conditions)).scalar_one_or_none()
             return self._record(s, doc) if doc else None
+
+    def matter_of(self, doc_id: str) -> str | None:
+        """The matter a document settles (see register.matter_key)."""
+        with Session(self.engine) as s:
+            return s.execute(select(Document.matter).where(Document.id == doc_id)
+                             ).scalar_one_or_none()
 
     def content(self, doc_id: str, fmt: str, unit: str | None = None
                 ) -> tuple[bytes, str] | None:
@@ -86,17 +108,18 @@ class Lookup:
             conditions.append(Document.kind == kind)
         if year:
             conditions.append(Document.year == year)
-        if q:
-            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            # SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's needs ILIKE for that
-            ilike = self.engine.dialect.name == "postgresql"
-            conditions.append(or_(*(
-                col.ilike(pattern, escape="\\") if ilike else col.like(pattern, escape="\\")
-                for col in (Document.number_text, Document.label, Document.data))))
+        # Every word of the query, normalised as the stored search text is (service.search):
+        # （）and (), 〔〕【】 and [], full- and half-width, capitals all alike. Both sides are
+        # case folded, so LIKE needs no ILIKE on PostgreSQL.
+        for word in words(q or ""):
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            conditions.append(Document.search.like(f"%{escaped}%", escape="\\"))
         with Session(self.engine) as s:
             total = s.execute(select(func.count()).select_from(Document).where(*conditions))
             docs = s.execute(
-                select(Document).options(defer(Document.data, raiseload=True)).where(*conditions)
+                select(Document).options(defer(Document.data, raiseload=True),
+                                        defer(Document.search, raiseload=True))
+                .where(*conditions)
                 .order_by(Document.seq.desc()).limit(limit).offset(offset)
             ).scalars().all()
             return [self._record(s, d, with_data=False) for d in docs], int(total.scalar_one())

@@ -37,7 +37,7 @@ def test_issue_then_download_byte_identical(client) -> None:  # type: ignore[no-
     assert "（煤）移〔2022〕1号" in pdf_text(first.data)
     disposition = first.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert unquote(disposition.split("filename*=UTF-8''")[1]) == "（煤）移〔2022〕1号-交办（移送）书.pdf"
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == "（煤）移〔2022〕1号-交办（移送）书-东岭县鑫源煤业有限公司.pdf"
     assert 'filename="transfer-notice-2022-1.pdf"' in disposition
     docx_response = client.get(body["links"]["docx"])
     assert docx_response.mimetype.endswith("wordprocessingml.document")

@@ -135,7 +135,7 @@ def test_officer_fills_previews_issues_downloads_and_reuses_a_notice(
     with page.expect_download() as info:
         page.click("#download-pdf")
     download = info.value
-    assert download.suggested_filename == "（煤）移〔2022〕1号-交办（移送）书.pdf"
+    assert download.suggested_filename == "（煤）移〔2022〕1号-交办（移送）书-东岭县鑫源煤业有限公司.pdf"
     assert "（煤）移〔2022〕1号" in pdf_text(Path(download.path()).read_bytes())
     assert page.locator("#print").get_attribute("target") == "_blank"
 

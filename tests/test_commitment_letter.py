@@ -205,7 +205,7 @@ def test_issue_returns_the_2027_fallback_warning_and_no_number(client) -> None: 
     pdf = client.get(body["links"]["pdf"])
     assert "2027年1月29日15时前报送" in squeeze(pdf_text(pdf.data))
     disposition = unquote(pdf.headers["Content-Disposition"].split("filename*=UTF-8''")[1])
-    assert disposition == "东岭县市场监督管理局2027年1月-承诺书.pdf"
+    assert disposition == "承诺书-东岭县市场监督管理局2027年1月.pdf"
     again = client.post(ISSUE, json=letter(period="2027-01", signed_on="2027-01-27")).json
     assert again["number"] is None and again["id"] != body["id"]  # registered, not numbered
 

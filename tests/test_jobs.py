@@ -118,8 +118,8 @@ def run_job(stack: Stack) -> None:
         names = set(z.namelist())
         manifest = json.loads(z.read("manifest.json"))
         errors = [json.loads(x) for x in z.read("errors.jsonl").decode().splitlines()]
-        first = z.read("（煤）移〔2022〕1号-交办（移送）书.pdf")
-    assert {f"（煤）移〔2022〕{n}号-交办（移送）书.{f}" for n in range(1, 5) for f in ("pdf", "docx")} <= names
+        first = z.read("（煤）移〔2022〕1号-交办（移送）书-东岭县鑫源煤业有限公司.pdf")
+    assert {f"（煤）移〔2022〕{n}号-交办（移送）书-东岭县鑫源煤业有限公司.{f}" for n in range(1, 5) for f in ("pdf", "docx")} <= names
     assert len(manifest["items"]) == 4 and errors[0]["line"] == 5
     assert errors[0]["fields"][0]["path"] == "campaign"
     assert "（煤）移〔2022〕1号" in pdf_text(first)

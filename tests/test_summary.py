@@ -301,7 +301,7 @@ def test_issue_returns_the_out_of_period_warning_unnumbered(client) -> None:  # 
                for w in body["warnings"]), body["warnings"]
     assert "有1条记录的整改销号日期晚于统计期末，按未整改统计" in body["warnings"]
     pdf = client.get(body["links"]["pdf"])
-    assert pdf.status_code == 200 and "统计表.pdf" in unquote(pdf.headers["Content-Disposition"])
+    assert pdf.status_code == 200 and "统计表-东岭县应急管理局" in unquote(pdf.headers["Content-Disposition"])
     listed = client.get("/api/v1/documents?kind=summary").get_json()["documents"]
     assert [d["id"] for d in listed] == [body["id"]]
 
