@@ -10,7 +10,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, jsonify, request, send_file, url_for
 from werkzeug.exceptions import UnsupportedMediaType
 
-from service import issuing
+from service import audit, corrections, issuing
 from service.api_models import DocumentList, Issued, KindInfo, KindList, Links
 from service.db import get_register
 from service.errors import Invalid, Malformed, NotFound
@@ -31,6 +31,8 @@ def _issued(record: Record) -> Issued:
         issued_by=record.issued_by, sha256={f: sha for f, (sha, _) in record.files.items()},
         warnings=record.warnings,
         links=Links(**{f: url_for("api.download", doc_id=record.id, fmt=f) for f in MEDIA_TYPES}),
+        status=record.status, note=record.note, voided_at=record.voided_at,  # type: ignore[arg-type]
+        voided_by=record.voided_by, replaces=record.replaces, replaced_by=record.replaced_by,
     )
 
 
@@ -44,6 +46,14 @@ def _send(content: bytes, fmt: str, name: str, fallback: str, *, inline: bool = 
         f'{disposition}; filename="{fallback}.{fmt}"; filename*=UTF-8\'\'{quote(name)}'
     )
     return response
+
+
+def idempotency_key() -> str | None:
+    """The request's Idempotency-Key header (400 unless 1–255 visible ASCII characters)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not _KEY.match(key):
+        raise Malformed("Idempotency-Key应为1至255个可见ASCII字符", code="bad_idempotency_key")
+    return key
 
 
 def json_body() -> bytes:
@@ -95,9 +105,7 @@ def preview(kind: str, fmt: str) -> Response:
 @bp.post("/documents/<any(" + ", ".join(repr(k) for k in KINDS) + "):kind>")
 def issue(kind: str) -> tuple[Response, int, dict[str, str]]:
     """Issue a document: validate, number, render both formats and store."""
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not _KEY.match(key):
-        raise Malformed("Idempotency-Key应为1至255个可见ASCII字符", code="bad_idempotency_key")
+    key = idempotency_key()
     record = issuing.issue(get_register(), kind, json_body(), idempotency_key=key,
                            issued_by=issued_by(), unit=current_unit())
     headers = {"Location": url_for("api.document", doc_id=record.id)}
@@ -127,7 +135,11 @@ def download(doc_id: str, fmt: str) -> Response:
     kind = KINDS[record.kind]
     name = issuing.file_name(kind, record.number_text, record.label, fmt)
     fallback = f"{record.kind}-{record.year}-{record.serial or record.id}"
-    return _send(content, fmt, name, fallback, etag=sha)
+    audit.record(register.engine, unit=record.unit, action="download", target=record.id,
+                 detail={"number": record.number_text, "format": fmt})
+    response = _send(content, fmt, name, fallback, etag=sha)
+    response.headers["X-Document-Status"] = record.status  # a voided one is still sent as it was
+    return response
 
 
 def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
@@ -172,3 +184,20 @@ def register_list() -> Response:
     page = DocumentList(documents=[_issued(r) for r in records], total=total, limit=limit,
                         offset=offset)
     return jsonify(page.model_dump(mode="json"))
+
+
+@bp.post("/documents/<doc_id:doc_id>/void")
+def void(doc_id: str) -> Response:
+    """作废: mark an issued document of the caller's unit void, with a reason."""
+    record = corrections.void(get_register(), doc_id, json_body(), unit=current_unit(),
+                              by=issued_by())
+    return jsonify(_issued(record).model_dump(mode="json"))
+
+
+@bp.post("/documents/<doc_id:doc_id>/correct")
+def correct(doc_id: str) -> tuple[Response, int, dict[str, str]]:
+    """更正: issue the corrected document (new number) and void the old one with it."""
+    record = corrections.correct(get_register(), doc_id, json_body(), unit=current_unit(),
+                                 by=issued_by())
+    return (jsonify(_issued(record).model_dump(mode="json")), 201,
+            {"Location": url_for("api.document", doc_id=record.id)})

@@ -4,6 +4,7 @@ the response schemas of /openapi.json, so the two cannot drift apart."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -30,6 +31,14 @@ class Issued(BaseModel):
     warnings: list[str] = Field(default_factory=list,
                                 description="notes about the data, e.g. records left out")
     links: Links
+    status: Literal["issued", "spoiled", "void"] = Field(
+        default="issued",
+        description="issued；spoiled：生成失败，文号作废；void：已作废（或已更正）")
+    note: str | None = Field(default=None, description="作废的原因")
+    voided_at: datetime | None = None
+    voided_by: str | None = None
+    replaces: str | None = Field(default=None, description="本文书更正的文书的id")
+    replaced_by: str | None = Field(default=None, description="更正本文书的文书的id")
 
 
 class DocumentList(BaseModel):

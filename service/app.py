@@ -38,13 +38,25 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.url_map.converters["doc_id"] = DocumentId
 
-    from service import api, cli, db, gate, http_errors, openapi, unit_api, unit_web, web
+    from service import (
+        api,
+        audit_views,
+        cli,
+        db,
+        gate,
+        http_errors,
+        openapi,
+        unit_api,
+        unit_web,
+        web,
+    )
     from service.batches import api as batches_api
 
     db.init_app(app)
     gate.init_app(app)
     cli.init_app(app)
     http_errors.init_app(app)
-    for blueprint in (api.bp, batches_api.bp, unit_api.bp, openapi.bp, web.bp, unit_web.bp):
+    for blueprint in (api.bp, batches_api.bp, unit_api.bp, audit_views.bp, openapi.bp, web.bp,
+                      unit_web.bp):
         app.register_blueprint(blueprint)
     return app

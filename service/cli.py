@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 import os
 import time
@@ -14,8 +13,8 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from service import bulletins, issuing, units
-from service.batches import engine
+from service import audit, bulletins, issuing, units
+from service.batches import engine, folder
 from service.cli_errors import CliError, Command, fail, read_json_file
 from service.db import get_register
 from service.errors import ServiceError
@@ -23,8 +22,11 @@ from service.tables import DEFAULT_UNIT
 
 
 def cli_user() -> str:
-    """issued_by for documents issued from the command line: cli:<login name>."""
-    return f"cli:{getpass.getuser()}"
+    """issued_by for documents issued from the command line: cli:<login name> (also who the
+    audit trail records for this command)."""
+    user = f"cli:{getpass.getuser()}"
+    audit.set_acting(user, "命令行")
+    return user
 
 
 class Progress:
@@ -123,11 +125,12 @@ def batch_command(source: str, out: str, formats: str, issue: bool, jobs: str,
     except ServiceError as err:
         fail(err)
     path = _existing(source)
-    prefix = "cli-batch:" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
-    done, failed = engine.run_to_folder(
+    done, failed = folder.run_to_folder(
         engine.read_items(path), Path(out), fmts, get_register() if issue else None,
-        int(jobs or os.cpu_count() or 1), prefix, cli_user(), Progress().step, unit)
-    click.echo(f"完成{done}项，失败{failed}项 → {out}")
+        int(jobs or os.cpu_count() or 1), cli_user(), Progress().step, unit)
+    before = json.loads((Path(out) / "manifest.json").read_text())["already_issued"]
+    earlier = f"（其中{before}项此前已签发，未重复编号，见manifest.json）" if before else ""
+    click.echo(f"完成{done}项{earlier}，失败{failed}项 → {out}")
     _report(source, Path(out), failed)
 
 
@@ -156,10 +159,11 @@ def bulletin_command(cases: str, week: str, out: str, issued_on: str, formats: s
     by_unit, errors, other_weeks = bulletins.group_cases(
         list(engine.read_items(path, "typical-case")), monday, sunday)
     items = bulletins.bulletin_items(by_unit, monday, sunday, day)
-    prefix = f"bulletin:{week}:" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
-    done, failed = engine.run_to_folder(items, Path(out), fmts, get_register(), 1, prefix,
+    for item in items:  # one bulletin per reporting unit and week, however often it runs
+        item.ref = f"通报:{monday}:{item.data['unit']}"
+    done, failed = folder.run_to_folder(items, Path(out), fmts, get_register(), 1,
                                         cli_user(), unit=unit)
-    engine.append_errors(Path(out), errors)
+    folder.append_errors(Path(out), errors)
     click.echo(f"{week}（{monday}至{sunday}）：{len(by_unit)}个单位，通报{done}期；"
                f"不在本周的案例{other_weeks}个，有误的案例{len(errors)}个 → {out}")
     _report(cases, Path(out), failed, len(errors))

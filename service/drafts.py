@@ -18,22 +18,24 @@ KEEP = timedelta(days=30)
 
 
 def save_draft(register: Register, kind: str, data: dict[str, Any], *, unit: str,
-               owner: str | None) -> str:
+               owner: str | None, replaces: str | None = None) -> str:
     """Keep `owner`'s draft and return its id; drafts older than 30 days are dropped."""
     draft_id = uuid.uuid4().hex
     now = datetime.now(UTC)
     with Session(register.engine) as s, s.begin():
         s.execute(delete(Draft).where(Draft.created_at < now - KEEP))
         s.add(Draft(id=draft_id, unit=unit, owner=owner, kind=kind, created_at=now,
+                    replaces=replaces,
                     data=json.dumps(data, ensure_ascii=False)))
     return draft_id
 
 
 def load_draft(register: Register, draft_id: str, *, unit: str, owner: str | None
-               ) -> tuple[str, dict[str, Any]] | None:
-    """The (kind, data) of `owner`'s draft, or None (someone else's is None too)."""
+               ) -> tuple[str, dict[str, Any], str | None] | None:
+    """The (kind, data, id of the document it corrects) of `owner`'s draft, or None
+    (someone else's is None too)."""
     owned = Draft.owner.is_(None) if owner is None else Draft.owner == owner
     with Session(register.engine) as s:
-        row = s.execute(select(Draft.kind, Draft.data).where(
+        row = s.execute(select(Draft.kind, Draft.data, Draft.replaces).where(
             Draft.id == draft_id, Draft.unit == unit, owned)).one_or_none()
-    return (row[0], json.loads(row[1])) if row else None
+    return (row[0], json.loads(row[1]), row[2]) if row else None

@@ -12,28 +12,31 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import socket
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service import numbering
+from service import audit, numbering
 from service.database import make_engine
+from service.entries import (
+    ABANDONED,
+    Entry,
+    fingerprint,
+    holder_gone,
+    matter_key,
+    scoped_key,
+)
 from service.kinds.base import Series
 from service.lookup import Lookup, Record
 from service.numbering import SeriesFull
 from service.tables import DEFAULT_UNIT, Document, File
 
 Rendered = tuple[dict[str, bytes], list[str]]  # files by format, warnings to keep with them
-# A reservation older than this was abandoned by a process that died while rendering.
-ABANDONED = timedelta(minutes=10)
 
 
 class IdempotencyConflict(Exception):
@@ -48,29 +51,8 @@ class NumberTaken(Exception):
     """A number chosen by the caller (Series.fixed) is already used in its series."""
 
 
-__all__ = ["IdempotencyConflict", "IdempotencyInProgress", "NumberTaken", "Record", "Register",
-           "SeriesFull"]
-
-
-# Who holds a pending reservation: a retry finding its holder dead takes over at once
-# instead of waiting ABANDONED (a batch consumer killed mid-issue, then restarted).
-_OWNER = f"owner={socket.gethostname()}:{os.getpid()}"
-
-
-def _holder_gone(doc: Document) -> bool:
-    at = doc.issued_at if doc.issued_at.tzinfo else doc.issued_at.replace(tzinfo=UTC)
-    if at < datetime.now(UTC) - ABANDONED:
-        return True
-    host, _, pid = (doc.note or "").removeprefix("owner=").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False  # another machine's process: only the age tells
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        pass  # alive, under another user
-    return False
+__all__ = ["IdempotencyConflict", "IdempotencyInProgress", "NotIssued", "NumberTaken", "Record",
+           "Register", "SeriesFull", "fingerprint", "matter_key", "scoped_key"]
 
 
 class _Stop(Exception):  # noqa: N818 — leave a transaction (rolled back) with an answer
@@ -78,41 +60,12 @@ class _Stop(Exception):  # noqa: N818 — leave a transaction (rolled back) with
         self.record = record
 
 
-def fingerprint(kind: str, data: dict[str, Any]) -> str:
-    """A stable hash of a kind and its validated data, to recognise a retried request."""
-    canonical = json.dumps([kind, data], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+class NotIssued(Exception):
+    """The document is not (or no longer) a valid issued one: it cannot be voided again."""
 
-
-def scoped_key(unit: str, caller: str | None, key: str) -> str:
-    """The stored form of an Idempotency-Key: one caller's key never answers another's."""
-    return hashlib.sha256(f"{unit}\x1f{caller or ''}\x1f{key}".encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Entry:
-    """What an issue writes besides its number and files."""
-
-    unit: str
-    kind: str
-    series: Series | None  # its key already carries the unit (see Register.issue)
-    year: int
-    label: str
-    data: dict[str, Any]
-    idempotency_key: str | None  # scoped (scoped_key)
-    issued_by: str | None
-
-    def document(self, serial: int | None, status: str) -> Document:
-        """A new register row for this entry."""
-        data = json.dumps(self.data, ensure_ascii=False)
-        return Document(
-            id=uuid.uuid4().hex, unit=self.unit, kind=self.kind,
-            series=self.series.key if self.series else None,
-            year=self.year, serial=serial, label=self.label, data=data,
-            number_text=self.series.text(serial) if self.series else None,
-            fingerprint=fingerprint(self.kind, self.data), idempotency_key=self.idempotency_key,
-            issued_at=datetime.now(UTC), issued_by=self.issued_by, status=status, warnings="[]",
-            note=_OWNER if status == "pending" else None)
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 class Register(Lookup):
@@ -134,14 +87,15 @@ class Register(Lookup):
     def issue(self, *, kind: str, series: Series | None, year: int, label: str,
               data: dict[str, Any], render: Callable[[int | None], Rendered],
               idempotency_key: str | None = None, issued_by: str | None = None,
-              unit: str = DEFAULT_UNIT) -> Record:
+              unit: str = DEFAULT_UNIT, matter: str | None = None,
+              replaces: str | None = None) -> Record:
         """Number, render and store one document of `unit` in its own series;
         `render(serial)` runs outside any transaction and returns the files by format and
         the warnings to keep."""
         if series is not None:
             series = replace(series, key=f"{unit}|{series.key}")
         key = scoped_key(unit, issued_by, idempotency_key) if idempotency_key else None
-        entry = Entry(unit, kind, series, year, label, data, key, issued_by)
+        entry = Entry(unit, kind, series, year, label, data, key, issued_by, matter, replaces)
         if idempotency_key and (earlier := self._replay(entry)):
             return earlier
         guess = numbering.peek(self.engine, series) if series else None
@@ -158,7 +112,21 @@ class Register(Lookup):
         except BaseException as exc:
             self._spoil(seq, f"生成失败（{type(exc).__name__}），文号作废")
             raise
-        return self._complete(seq, rendered)
+        return self.complete(seq, rendered, entry)
+
+    def reserve(self, *, kind: str, series: Series, year: int, label: str,
+                data: dict[str, Any], issued_by: str | None, unit: str,
+                matter: str | None) -> tuple[int, int] | Record:
+        """Take the next number of `series` for a document still to be rendered, in a short
+        transaction: its (row, serial), or the earlier document of the same matter. The
+        caller renders, then calls `complete` (or `spoil`)."""
+        entry = Entry(unit, kind, replace(series, key=f"{unit}|{series.key}"), year, label,
+                      data, None, issued_by, matter)
+        return self._reserve(entry)
+
+    def spoil(self, seq: int, note: str) -> None:
+        """Mark a reserved number used up without a document (its render failed)."""
+        self._spoil(seq, note)
 
     def _write(self, entry: Entry, work: Callable[[Session], Record]) -> Record | None:
         """Run `work` in a write transaction; an idempotent replay or race answers instead."""
@@ -166,6 +134,8 @@ class Register(Lookup):
             with numbering.write_session(self.engine) as s:
                 if entry.idempotency_key and (earlier := self._replay(entry, s, reclaim=True)):
                     raise _Stop(earlier)
+                if entry.matter and (settled := self._settled(entry, s)):
+                    raise _Stop(settled)
                 return work(s)
         except _Stop as stop:
             return stop.record
@@ -184,6 +154,7 @@ class Register(Lookup):
             if serial != guess:
                 raise _Stop(None)  # rolls back: the number stays the other issue's
             doc = entry.document(serial, "issued")
+            self._void_replaced(s, entry, doc)
             s.add(doc)
             s.flush()
             return self._add_files(s, doc, rendered)
@@ -206,13 +177,67 @@ class Register(Lookup):
         record = self._write(entry, work)
         return taken[0] if taken else record  # type: ignore[return-value]
 
-    def _complete(self, seq: int, rendered: Rendered) -> Record:
+    def complete(self, seq: int, rendered: Rendered, entry: Entry | None = None) -> Record:
+        """Store the files of a reserved number: the document is issued."""
         with numbering.write_session(self.engine) as s:
             doc = s.execute(select(Document).where(Document.seq == seq)).scalar_one()
+            if entry is not None:
+                self._void_replaced(s, entry, doc)
             doc.status, doc.issued_at, doc.note = "issued", datetime.now(UTC), None
             return self._add_files(s, doc, rendered)
 
+    def _void_replaced(self, s: Session, entry: Entry, new: Document) -> None:
+        """更正: the corrected document is voided in the transaction that issues its
+        replacement, and the two link both ways."""
+        if not entry.replaces:
+            return
+        old = s.execute(select(Document).where(
+            Document.id == entry.replaces, Document.unit == entry.unit)
+            .with_for_update()).scalar_one_or_none()
+        if old is None or old.status != "issued":
+            raise NotIssued(old.status if old else "missing")
+        old.status, old.voided_at, old.voided_by = "void", datetime.now(UTC), entry.issued_by
+        old.replaced_by = new.id
+        old.note = f"已更正，见{new.number_text or new.label}"
+        s.flush()  # before the replacement's row: one live document per matter
+
+    def void(self, doc_id: str, unit: str, reason: str, by: str | None) -> Record | None:
+        """作废: mark an issued document of `unit` void (who, when, why); None if there is
+        no such document. Its number stays used and its files stay as they were sent."""
+        with numbering.write_session(self.engine) as s:
+            doc = s.execute(select(Document).where(
+                Document.id == doc_id, Document.unit == unit)).scalar_one_or_none()
+            if doc is None:
+                return None
+            if doc.status != "issued":
+                raise NotIssued(doc.status)
+            doc.status, doc.voided_at, doc.voided_by, doc.note = (
+                "void", datetime.now(UTC), by, reason)
+            audit.add(s, unit=unit, action="void", target=doc.id, actor=by,
+                      detail={"number": doc.number_text, "reason": reason})
+            return self._record(s, doc)
+
+    def _settled(self, entry: Entry, s: Session) -> Record | None:
+        """The valid document that already settles this entry's matter, if any."""
+        doc = s.execute(select(Document).where(
+            Document.matter == entry.matter, Document.status.in_(("issued", "pending")))
+        ).scalar_one_or_none()
+        if doc is None:
+            return None
+        if doc.status == "pending":
+            if not holder_gone(doc):
+                raise IdempotencyInProgress(entry.matter)
+            doc.status, doc.idempotency_key = "spoiled", None
+            doc.note = "签发中断（进程退出），文号作废"
+            s.flush()
+            return None
+        return replace(self._record(s, doc), replayed=True)
+
     def _add_files(self, s: Session, doc: Document, rendered: Rendered) -> Record:
+        audit.add(s, unit=doc.unit, action="correct" if doc.replaces else "issue",
+                  target=doc.id, actor=doc.issued_by,
+                  detail={"number": doc.number_text, "kind": doc.kind, "label": doc.label,
+                          **({"replaces": doc.replaces} if doc.replaces else {})})
         files, warnings = rendered
         doc.warnings = json.dumps(warnings, ensure_ascii=False)
         s.add_all(File(document_seq=doc.seq, format=fmt, content=content,
@@ -243,7 +268,7 @@ class Register(Lookup):
         if doc.fingerprint != fingerprint(entry.kind, entry.data):
             raise IdempotencyConflict(entry.idempotency_key)
         if doc.status == "pending":
-            if not _holder_gone(doc):
+            if not holder_gone(doc):
                 raise IdempotencyInProgress(entry.idempotency_key)
             if reclaim:  # in the write transaction: its number is used up in the open
                 doc.status, doc.idempotency_key = "spoiled", None

@@ -10,11 +10,13 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -50,7 +52,12 @@ class Document(Base):
     """One issued document: its input, number and who issued it when."""
 
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("series", "year", "serial"),)
+    __table_args__ = (
+        UniqueConstraint("series", "year", "serial"),
+        Index("ux_documents_live_matter", "matter", unique=True,
+              sqlite_where=text("status IN ('issued', 'pending')"),
+              postgresql_where=text("status IN ('issued', 'pending')")),
+    )
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     id: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
     unit: Mapped[str] = mapped_column(String(32), index=True)
@@ -61,6 +68,8 @@ class Document(Base):
     number_text: Mapped[str | None] = mapped_column(String(120))
     label: Mapped[str] = mapped_column(Text)
     data: Mapped[str] = mapped_column(Text)  # the validated input as JSON text
+    # number, label and every text of the data, normalised for search (service.search)
+    search: Mapped[str] = mapped_column(Text, default="", server_default="")
     fingerprint: Mapped[str] = mapped_column(String(64))
     # SHA-256 of (unit, caller, Idempotency-Key): one caller's key never answers another
     idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -72,6 +81,14 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(10), default="issued", server_default="issued",
                                         index=True)
     note: Mapped[str | None] = mapped_column(Text)
+    # The matter it settles (SHA-256 of unit, kind and the caller's ref or the payload's
+    # fingerprint): a matter has one valid document, so a re-run batch never numbers it twice.
+    matter: Mapped[str | None] = mapped_column(String(64))
+    # 作废 (status "void"): who and when; note says why. 更正: the documents link both ways.
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_by: Mapped[str | None] = mapped_column(String(120))
+    replaces: Mapped[str | None] = mapped_column(String(32))
+    replaced_by: Mapped[str | None] = mapped_column(String(32))
 
 
 class File(Base):
@@ -120,6 +137,7 @@ class Draft(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     unit: Mapped[str] = mapped_column(String(32))
     owner: Mapped[str | None] = mapped_column(String(120))  # only its author opens it
+    replaces: Mapped[str | None] = mapped_column(String(32))  # a 更正's document
     kind: Mapped[str] = mapped_column(String(40))
     data: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -138,6 +156,9 @@ class Batch(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     issued_by: Mapped[str | None] = mapped_column(String(120))
+    # as documents': SHA-256 of (unit, caller, Idempotency-Key), and of the request body
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class BatchItem(Base):
@@ -148,6 +169,7 @@ class BatchItem(Base):
     idx: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
     data: Mapped[str] = mapped_column(Text)
+    ref: Mapped[str | None] = mapped_column(String(100))  # the caller's id of the matter
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     outcome: Mapped[str | None] = mapped_column(Text)  # manifest or error entry, JSON
 
@@ -161,3 +183,17 @@ class BatchFile(Base):
     format: Mapped[str] = mapped_column(String(8), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AuditEvent(Base):
+    """One thing done to the register or the gate: append-only, never changed or deleted."""
+
+    __tablename__ = "audit_events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    unit: Mapped[str] = mapped_column(String(32), index=True)
+    actor: Mapped[str | None] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str | None] = mapped_column(String(120))
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    address: Mapped[str | None] = mapped_column(String(64))

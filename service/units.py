@@ -13,6 +13,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service import audit
 from service.errors import Conflict, Invalid, NotFound
 from service.kinds.base import Cleaned, NonBlank, Person, ShortText, Strict
 from service.kinds.transfer_notice import Code
@@ -95,6 +96,8 @@ def update(register: Register, code: str, payload: bytes | str | dict[str, Any])
         row.name = profile.name
         row.profile = json.dumps(profile.model_dump(mode="json", exclude={"name"}),
                                  ensure_ascii=False)
+        audit.add(s, unit=code, action="unit.profile", target=code,
+                  detail=profile.model_dump(mode="json"))
     return UnitInfo(code, profile)
 
 

@@ -13,7 +13,7 @@ from babel.dates import format_datetime, get_timezone
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
 from werkzeug.datastructures import MultiDict
 
-from service import issuing, units
+from service import audit, corrections, issuing, units
 from service.db import get_register
 from service.drafts import load_draft, save_draft
 from service.errors import Malformed, ServiceError
@@ -27,9 +27,10 @@ from service.forms import (
     row_index,
 )
 from service.gate.csrf import CsrfFailed
-from service.gate.login import current_unit, issued_by
+from service.gate.login import current_principal, current_unit, issued_by
 from service.http_errors import error_page
 from service.kinds import KINDS, Kind
+from service.lookup import Record
 
 bp = Blueprint("web", __name__)
 PAGE = 20
@@ -55,7 +56,7 @@ def _kind(name: str) -> Kind:
     return kind
 
 
-def _load(draft_id: str) -> tuple[str, dict[str, Any]] | None:
+def _load(draft_id: str) -> tuple[str, dict[str, Any], str | None] | None:
     return load_draft(get_register(), draft_id, unit=current_unit(), owner=issued_by())
 
 
@@ -108,7 +109,19 @@ def _edit_rows(kind: Kind, values: dict[str, Any], form: MultiDict[str, str]
 def _form_page(kind: Kind, values: dict[str, Any], errors: dict[str, str], status: int = 200,
                message: str = "") -> tuple[str, int]:
     return render_template("web/form.html", kind=kind, form=form_for(kind.model),
-                           values=values, errors=errors, message=message), status
+                           values=values, errors=errors, message=message,
+                           correcting=_correcting(kind)), status
+
+
+def _correcting(kind: Kind) -> Record | None:
+    """The issued document of the caller's unit this form corrects (更正), if any."""
+    doc_id = request.values.get("_correct") or request.args.get("correct")
+    if not doc_id:
+        return None
+    record = get_register().get(doc_id, current_unit())
+    if record is None or record.kind != kind.name or record.status != "issued":
+        abort(404)
+    return record
 
 
 EXPIRED = ("页面已过期或来源不明（CSRF校验失败：长时间未操作或已在别处退出），尚未保存。"
@@ -145,6 +158,8 @@ def new(kind_name: str) -> Any:
         if draft_id := request.args.get("draft"):
             draft = _load(draft_id)
             return _form_page(kind, flatten(draft[1]) if draft else {}, {})
+        if record := _correcting(kind):
+            return _form_page(kind, flatten(record.data), {})
         if doc_id := request.args.get("from"):
             record = get_register().get(doc_id, current_unit())
             if record is None or record.kind != kind.name:
@@ -160,8 +175,9 @@ def new(kind_name: str) -> Any:
     except ServiceError as err:
         errors = {f["path"]: f["message"] for f in err.fields}
         return _form_page(kind, flatten(payload), errors, 422, err.message)
+    correcting = _correcting(kind)
     draft_id = save_draft(get_register(), kind.name, payload, unit=current_unit(),
-                          owner=issued_by())
+                          owner=issued_by(), replaces=correcting.id if correcting else None)
     return redirect(url_for("web.draft", draft_id=draft_id))
 
 
@@ -171,7 +187,9 @@ def draft(draft_id: str) -> str:
     found = _load(draft_id)
     if found is None:
         abort(404)
-    return render_template("web/draft.html", kind=_kind(found[0]), draft_id=draft_id)
+    corrects = get_register().get(found[2], current_unit()) if found[2] else None
+    return render_template("web/draft.html", kind=_kind(found[0]), draft_id=draft_id,
+                           corrects=corrects)
 
 
 @bp.get("/drafts/<draft_id>.pdf")
@@ -192,8 +210,12 @@ def issue_draft(draft_id: str) -> Response:
     found = _load(draft_id)
     if found is None:
         abort(404)
-    record = issuing.issue(get_register(), found[0], found[1], unit=current_unit(),
-                           idempotency_key=f"web-draft-{draft_id}", issued_by=issued_by())
+    register = get_register()
+    replaces = found[2]
+    record = issuing.issue(register, found[0], found[1], unit=current_unit(),
+                           idempotency_key=f"web-draft-{draft_id}", issued_by=issued_by(),
+                           replaces=replaces,
+                           matter=register.matter_of(replaces) if replaces else None)
     return redirect(url_for("web.document", doc_id=record.id))  # type: ignore[return-value]
 
 
@@ -203,7 +225,16 @@ def document(doc_id: str) -> str:
     record = get_register().get(doc_id, current_unit())
     if record is None:
         abort(404)
-    return render_template("web/document.html", record=record, kind=KINDS[record.kind])
+    return _document_page(record)[0]
+
+
+def _document_page(record: Record, error: str = "", status: int = 200) -> tuple[str, int]:
+    register = get_register()
+    linked = {i: register.get(i, current_unit()) for i in (record.replaces, record.replaced_by)
+              if i}
+    return render_template("web/document.html", record=record, kind=KINDS[record.kind],
+                           linked=linked, void_error=error,
+                           read_only=current_principal().read_only), status
 
 
 @bp.get("/documents/<doc_id:doc_id>/print.pdf")
@@ -212,6 +243,8 @@ def print_pdf(doc_id: str) -> Response:
     found = get_register().content(doc_id, "pdf", current_unit())
     if found is None:
         abort(404)
+    audit.record(get_register().engine, unit=current_unit(), action="download",
+                 target=doc_id, detail={"format": "pdf", "print": True})
     return send_file(io.BytesIO(found[0]), mimetype="application/pdf", etag=found[1])
 
 
@@ -225,8 +258,27 @@ def register_page() -> str:
     q = (request.args.get("q") or "").strip()[:200] or None
     page_arg = request.args.get("page", "")
     page = max(1, int(page_arg)) if page_arg.isascii() and page_arg.isdigit() else 1
-    records, total = get_register().find(unit=current_unit(), kind=kind if kind in KINDS else None,
+    known = kind if kind in KINDS else None
+    records, total = get_register().find(unit=current_unit(), kind=known,
                                          year=year, q=q, limit=PAGE, offset=(page - 1) * PAGE)
+    # filtered: an empty page says 没有找到 (something to change), not 还没有签发的文书
     return render_template("web/register.html", records=records, total=total, page=page,
                            pages=max(1, -(-total // PAGE)), kinds=KINDS, kind=kind,
-                           year=year_arg, q=q or "")
+                           year=year_arg, q=q or "", filtered=bool(known or year or q))
+
+
+@bp.post("/documents/<doc_id:doc_id>/void")
+def void(doc_id: str) -> Any:
+    """作废 from the document page: a reason and a ticked confirmation are required."""
+    record = get_register().get(doc_id, current_unit())
+    if record is None:
+        abort(404)
+    if request.form.get("confirm") != "1":
+        return _document_page(record, "请勾选“确认作废”后再提交", 422)
+    try:
+        corrections.void(get_register(), doc_id, {"reason": request.form.get("reason", "")},
+                         unit=current_unit(), by=issued_by())
+    except ServiceError as err:
+        message = err.fields[0]["message"] if err.fields else err.message
+        return _document_page(record, message, 422 if err.fields else 409)
+    return redirect(url_for("web.document", doc_id=doc_id))

@@ -39,27 +39,28 @@ def test_batch_with_one_bad_line_reports_it_and_renders_the_rest(runner, tmp_pat
         for f in entry["files"].values():
             content = (out / f["name"]).read_bytes()
             assert hashlib.sha256(content).hexdigest() == f["sha256"]
-    first = out / "（煤）移〔2022〕1号-交办（移送）书.pdf"
+    first = out / "（煤）移〔2022〕1号-交办（移送）书-东岭县鑫源煤业有限公司.pdf"
     assert "第0家企业" in pdf_text(first.read_bytes())
-    assert (out / "（煤）移〔2022〕3号-交办（移送）书.docx").exists()
+    assert (out / "（煤）移〔2022〕3号-交办（移送）书-东岭县鑫源煤业有限公司.docx").exists()
 
-    # A re-run after fixing nothing skips the finished items and takes no new number.
+    # A re-run after fixing nothing finds every matter issued and takes no new number.
     again = runner.invoke(args=["batch", str(source), "-o", str(out), "--issue", "-j", "1"])
     assert again.exit_code == 1
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["skipped"] == 3 and len(manifest["items"]) == 3
-    assert not (out / "（煤）移〔2022〕4号-交办（移送）书.pdf").exists()
+    assert manifest["already_issued"] == 3 and len(manifest["items"]) == 3
+    assert "3项此前已签发" in again.output
+    assert not (out / "（煤）移〔2022〕4号-交办（移送）书-东岭县鑫源煤业有限公司.pdf").exists()
 
 
 def test_a_rerun_redoes_an_item_whose_file_was_lost(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     source = write_jsonl(tmp_path / "in.jsonl", items(2))
     out = tmp_path / "out"
     assert runner.invoke(args=["batch", str(source), "-o", str(out), "--issue", "-j", "1"]).exit_code == 0
-    lost = out / "（煤）移〔2022〕2号-交办（移送）书.pdf"
+    lost = out / "（煤）移〔2022〕2号-交办（移送）书-东岭县鑫源煤业有限公司.pdf"
     lost.unlink()
     assert runner.invoke(args=["batch", str(source), "-o", str(out), "--issue", "-j", "1"]).exit_code == 0
     assert lost.exists()  # same number again: the register replayed the issue
-    assert json.loads((out / "manifest.json").read_text())["skipped"] == 1
+    assert json.loads((out / "manifest.json").read_text())["already_issued"] == 2
 
 
 def test_parallel_workers_and_a_folder_of_fixtures(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -73,7 +74,7 @@ def test_parallel_workers_and_a_folder_of_fixtures(runner, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text())
     names = sorted(f["name"] for e in manifest["items"] for f in e["files"].values())
-    assert len(names) == 2 and all(n.endswith("-交办（移送）书.pdf") for n in names)
+    assert len(names) == 2 and all("-交办（移送）书-" in n and n.endswith(".pdf") for n in names)
     assert not list(out.glob("*.docx"))
     drafts = [pdf_text((out / n).read_bytes()) for n in names]
     assert all("草稿" in text for text in drafts)  # without --issue: drafts, no numbers

@@ -112,3 +112,38 @@ def test_two_units_side_by_side_in_the_browser(secure_server: str, browser: Brow
     expect(west.locator("#number")).to_have_text("（煤）移〔2022〕1号")  # its own series
     west.goto(secure_server + "/new/transfer-notice")
     expect(west.locator("#f-issuer")).to_have_value("西河县应急管理局")
+
+
+def test_void_and_correct_in_the_browser(secure_server: str, browser: Browser) -> None:
+    page = officer(browser, secure_server, "east-admin")
+    first = issue_notice(page, secure_server)
+    number = page.locator("#number").inner_text()
+    page.click("#void")  # nothing ticked: the browser asks for the reason first
+    expect(page.locator("#status")).to_have_text("有效")
+    page.fill("#reason", "主送单位名称有误")
+    page.click("#void")  # the confirmation is still not ticked: nothing happens
+    expect(page.locator("#status")).to_have_text("有效")
+    page.check("#confirm")
+    page.click("#void")
+    expect(page.locator("#status")).to_have_text("已作废")
+    expect(page.locator("#void-notice")).to_contain_text("主送单位名称有误")
+    expect(page.locator("#correct")).to_have_count(0)
+
+    second = issue_notice(page, secure_server)
+    old_number = page.locator("#number").inner_text()
+    page.click("#correct")
+    expect(page.locator("#correcting")).to_contain_text(old_number)
+    expect(page.locator("#f-recipient")).to_have_value("东岭县鑫源煤业有限公司")  # prefilled
+    page.fill("#f-allegation", "涉嫌瞒报事故")
+    page.click("button.primary:has-text('预览草稿')")
+    expect(page.locator("#correcting")).to_contain_text(old_number)
+    page.click("#issue")
+    new_number = page.locator("#number").inner_text()
+    assert new_number not in (number, old_number)
+    expect(page.locator("#replaces")).to_have_text(old_number)
+    page.goto(second)
+    expect(page.locator("#status")).to_have_text("已作废")
+    expect(page.locator("#replaced-by")).to_have_text(new_number)
+    page.goto(secure_server + "/register")
+    expect(page.locator("table.records")).to_contain_text("（已作废）")
+    assert first != second

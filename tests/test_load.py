@@ -128,10 +128,11 @@ def check_register(url: str, received: list[dict[str, Any]]) -> dict[str, list[i
     for seq, doc in docs.items():
         # a number whose render failed, or whose worker died, stays in the register spoiled
         # (pending: reserved by a killed worker, spoiled once abandoned): used, with no files
-        assert set(files[seq]) == ({"docx", "pdf"} if doc.status == "issued" else set()), (
+        kept = doc.status in ("issued", "void")  # a voided document keeps its files
+        assert set(files[seq]) == ({"docx", "pdf"} if kept else set()), (
             doc.number_text, doc.status)
         assert doc.series is not None and doc.serial is not None
-        serials[doc.series].append(doc.serial)
+        serials[doc.series.removeprefix("default|")].append(doc.serial)
     for key, numbers in serials.items():
         assert sorted(numbers) == list(range(1, len(numbers) + 1)), f"{key} has gaps"
     by_id = {d.id: (d.number_text, files[seq]) for seq, d in docs.items()}

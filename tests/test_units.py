@@ -73,7 +73,8 @@ def test_batches_belong_to_their_unit_and_their_zip_streams(two_units, monkeypat
     monkeypatch.setattr(queue, "_register", two_units.extensions["register"])
     client = two_units.test_client()
     east, west = token(two_units, "e", "east"), token(two_units, "w", "west")
-    body = {"items": [{"kind": "transfer-notice", "data": load_fixture("transfer-notice")}] * 2,
+    body = {"items": [{"kind": "transfer-notice", "data": load_fixture("transfer-notice"),
+                       "ref": f"case-{n}"} for n in (1, 2)],
             "formats": ["pdf"], "issue": True}
     submitted = client.post("/api/v1/batches", json=body, headers=east)
     assert submitted.status_code == 202

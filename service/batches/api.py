@@ -8,17 +8,20 @@ import os
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from service.api import json_body
+from service import issuing
+from service.api import idempotency_key, json_body
 from service.batches import queue, store
 from service.db import get_register
 from service.errors import Conflict, NotFound
 from service.gate.login import current_unit, issued_by
 from service.kinds import KINDS
+from service.register import fingerprint, scoped_key
 from service.validation import validate_json
 
 bp = Blueprint("batches", __name__, url_prefix="/api/v1/batches")
@@ -27,12 +30,19 @@ MAX_BODY_MB = int(os.environ.get("GONGWEN_MAX_BATCH_MB", "32"))
 KindName = Literal[tuple(KINDS)]  # type: ignore[valid-type]
 
 
+Ref = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f-\x9f]{1,100}$")]
+
+
 class BatchItemIn(BaseModel):
     """One item of a batch: a kind and its payload (checked when the item runs)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, title="BatchItem")
     kind: KindName = Field(title="文书种类")  # type: ignore[valid-type]
     data: dict[str, Any] = Field(title="文书数据")
+    ref: Ref | None = Field(
+        default=None, title="本方案件编号",
+        description="调用方给这件事的编号（如案件号）：同一单位、同一种文书、同一编号只签发一次；"
+                    "不给时按内容识别")
 
 
 class BatchRequest(BaseModel):
@@ -80,14 +90,22 @@ def _status(batch_id: str) -> BatchStatus:
 
 @bp.post("")
 def submit() -> tuple[Response, int, dict[str, str]]:
-    """Store and queue a batch job; the answer comes before any item is rendered."""
+    """Store and queue a batch job; the answer comes before any item is rendered. With an
+    Idempotency-Key, the same request again answers the same job."""
+    key = idempotency_key()
     job: BatchRequest = validate_json(BatchRequest, json_body())
     items = [item.model_dump() for item in job.items]
-    batch_id = store.create(get_register(), items, list(dict.fromkeys(job.formats)), job.issue,
-                            issued_by(), current_unit())
-    queue.enqueue(batch_id, len(items))
+    body = fingerprint("batch", job.model_dump(mode="json"))
+    scoped = scoped_key(current_unit(), issued_by(), key) if key else None
+    batch_id, created = store.create(get_register(), items, list(dict.fromkeys(job.formats)),
+                                     job.issue, issued_by(), current_unit(), scoped, body)
+    if created:
+        queue.enqueue(batch_id, len(items), job.issue)
     status = _status(batch_id)
-    return jsonify(status.model_dump(mode="json")), 202, {"Location": status.links["self"]}
+    headers = {"Location": status.links["self"]}
+    if not created:
+        headers["Idempotent-Replayed"] = "true"
+    return jsonify(status.model_dump(mode="json")), 202, headers
 
 
 @bp.get("/<batch_id>")
@@ -112,7 +130,9 @@ def archive(batch_id: str) -> Response:
                                       for e in errors).encode())]
     response = Response(stream_with_context(_zipped(itertools.chain(files, extra))),
                         mimetype="application/zip")
-    response.headers["Content-Disposition"] = f'attachment; filename="batch-{batch_id}.zip"'
+    response.headers["Content-Disposition"] = (  # RFC 6266: the Chinese name, an ASCII fallback
+        f'attachment; filename="batch-{batch_id}.zip"; filename*=UTF-8\'\''
+        + quote(issuing.batch_zip_name(batch_id, _status(batch_id).created_at)))
     return response
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,14 +19,12 @@ from sqlalchemy import exc as db_errors
 from service import issuing
 from service.errors import Invalid, ServiceError
 from service.kinds import KINDS
-from service.register import Register
-from service.render import pool
-from service.tables import DEFAULT_UNIT
 
 log = logging.getLogger(__name__)
 # The database going away or staying locked is no fault of the item: those propagate, so a
 # queued task is retried (issuing is idempotent per item) and a command-line run stops and
 # can be run again. Anything else an item raises fails that item alone.
+REF = re.compile(r"^[^\x00-\x1f\x7f-\x9f]{1,100}$")
 TRANSIENT = (db_errors.OperationalError, db_errors.InterfaceError, db_errors.TimeoutError)
 
 
@@ -39,6 +37,7 @@ class Item:
     data: Any = None
     source: str = ""  # file name, for folder input
     error: dict[str, Any] | None = None
+    ref: str | None = None  # the caller's id of the matter (its case number, say)
 
     def key(self) -> str:
         """Identifies the item across re-runs: its position and its content."""
@@ -58,19 +57,27 @@ class Result:
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # fmt → (name, bytes)
     warnings: list[str] = field(default_factory=list)
     error: dict[str, Any] | None = None
+    already_issued: bool = False  # the matter had its document before this run
 
 
 def _item(line: int, value: Any, source: str = "", default_kind: str | None = None) -> Item:
-    if default_kind and isinstance(value, dict) and set(value) != {"kind", "data"}:
+    shapes = ({"kind", "data"}, {"kind", "data", "ref"})
+    if default_kind and isinstance(value, dict) and set(value) not in shapes:
         value = {"kind": default_kind, "data": value}
-    if not isinstance(value, dict) or set(value) != {"kind", "data"}:
+    if not isinstance(value, dict) or set(value) not in shapes:
         return Item(line, source=source, error={"error": "bad_item",
-                    "message": "每项应为 {\"kind\": 文书种类, \"data\": {…}}", "fields": []})
+                    "message": "每项应为 {\"kind\": 文书种类, \"data\": {…}}，"
+                    "可加 \"ref\": 本方的案件编号", "fields": []})
+    ref = value.get("ref")
+    if ref is not None and not (isinstance(ref, str) and REF.match(ref)):
+        return Item(line, str(value["kind"]), value["data"], source, {
+            "error": "bad_ref", "message": "ref应为1至100个字符的字符串（不含控制字符）",
+            "fields": [{"path": "ref", "message": "应为1至100个字符"}]})
     if value["kind"] not in KINDS:
         return Item(line, str(value["kind"]), value["data"], source, {
             "error": "unknown_kind", "message": f"没有“{value['kind']}”这种文书",
             "fields": [{"path": "kind", "message": "应为" + "、".join(KINDS)}]})
-    return Item(line, value["kind"], value["data"], source)
+    return Item(line, value["kind"], value["data"], source, ref=ref)
 
 
 def read_items(path: Path, default_kind: str | None = None) -> Iterator[Item]:
@@ -111,35 +118,20 @@ def parse_formats(value: str) -> tuple[str, ...]:
     return formats
 
 
-def process(item: Item, formats: tuple[str, ...], register: Register | None,
-            idempotency_key: str | None = None, issued_by: str | None = None,
-            unit: str = DEFAULT_UNIT) -> Result:
-    """Render (or, with a register, issue) one item. Never raises for bad data: a
-    ServiceError, or any unexpected exception, becomes the item's error; only the database
-    failing (TRANSIENT) propagates."""
+def preview_item(item: Item, formats: tuple[str, ...]) -> Result:
+    """Render one item as drafts (no number). Never raises for bad data: a ServiceError, or
+    any unexpected exception, becomes the item's error; only the database failing
+    (TRANSIENT) propagates. Issuing is service.batches.ordered's."""
     result = Result(item.line, item.key(), item.kind, error=item.error)
     if item.error:
         return result
     try:
-        if register is None:
-            for fmt in formats:
-                draft = issuing.preview(item.kind, item.data, fmt)  # type: ignore[arg-type]
-                label = KINDS[item.kind].label(issuing.validate(KINDS[item.kind], item.data))
-                name = f"{item.line:04d}-{_safe(label)[:30]}-{KINDS[item.kind].short}.{fmt}"
-                result.files[fmt] = (name, draft.content)
-                result.warnings = draft.warnings
-            return result
-        record = issuing.issue(register, item.kind, item.data, unit=unit,
-                               idempotency_key=idempotency_key, issued_by=issued_by)
-        result.number_text, result.document_id = record.number_text, record.id
-        result.warnings = record.warnings
         for fmt in formats:
-            stored = register.content(record.id, fmt)
-            assert stored is not None
-            name = issuing.file_name(KINDS[item.kind], record.number_text, record.label, fmt)
-            if not record.number_text:
-                name = f"{item.line:04d}-{name}"
-            result.files[fmt] = (name, stored[0])
+            draft = issuing.preview(item.kind, item.data, fmt)  # type: ignore[arg-type]
+            label = KINDS[item.kind].label(issuing.validate(KINDS[item.kind], item.data))
+            name = f"{item.line:04d}-{issuing.file_name(KINDS[item.kind], None, label, fmt)}"
+            result.files[fmt] = (name, draft.content)
+            result.warnings = draft.warnings
     except ServiceError as err:
         result.error = err.body()
         result.files = {}
@@ -163,10 +155,6 @@ def unexpected(err: BaseException) -> dict[str, Any]:
             "fields": []}
 
 
-def _safe(text: str) -> str:
-    return "".join(c for c in text if c.isprintable() and c not in '/\\:*?"<>|\n')
-
-
 def manifest_entry(result: Result) -> dict[str, Any]:
     """The manifest line of a finished item: number, file names and SHA-256."""
     entry = asdict(result)
@@ -180,58 +168,3 @@ def manifest_entry(result: Result) -> dict[str, Any]:
 def error_entry(result: Result) -> dict[str, Any]:
     """The errors.jsonl line of a failed item: its line and the field errors."""
     return {"line": result.line, "kind": result.kind, **(result.error or {})}
-
-
-def run_to_folder(items: Iterable[Item], out: Path, formats: tuple[str, ...],
-                  register: Register | None, jobs: int, key_prefix: str, issued_by: str | None,
-                  on_result: Callable[[Result, int], None] | None = None,
-                  unit: str = DEFAULT_UNIT) -> tuple[int, int]:
-    """Render all items into `out` with a manifest and an error list, `jobs` at a time;
-    skip items a previous run finished. `on_result(result, total)` follows progress.
-    Returns (done, failed)."""
-    out.mkdir(parents=True, exist_ok=True)
-    manifest_path = out / "manifest.json"
-    old = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"items": []}
-    finished = {e["key"]: e for e in old["items"] if _still_there(out, e)}
-    entries = list(finished.values())
-    todo = [item for item in items if item.key() not in finished]
-
-    def work(item: Item) -> Result:
-        key = f"{key_prefix}:{item.key()}" if register else None
-        return process(item, formats, register, key, issued_by, unit)
-
-    pool.start(jobs)
-    failed = 0
-    with (out / "errors.jsonl").open("w", encoding="utf-8") as errors, \
-            ThreadPoolExecutor(jobs) as threads:
-        for result in threads.map(work, todo):
-            if result.error:
-                failed += 1
-                errors.write(json.dumps(error_entry(result), ensure_ascii=False) + "\n")
-            else:
-                for name, content in result.files.values():
-                    (out / name).write_bytes(content)
-                entries.append(manifest_entry(result))
-            if on_result:
-                on_result(result, len(todo))
-    entries.sort(key=lambda e: e["line"])
-    summary = {"items": entries, "skipped": len(finished), "failed": failed}
-    tmp = manifest_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(manifest_path)
-    return len(entries), failed
-
-
-def append_errors(out: Path, errors: list[dict[str, Any]]) -> None:
-    """Add entries (each with its line) to the folder's errors.jsonl."""
-    with (out / "errors.jsonl").open("a", encoding="utf-8") as f:
-        for entry in errors:
-            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-
-
-def _still_there(out: Path, entry: dict[str, Any]) -> bool:
-    for f in entry["files"].values():
-        path = out / f["name"]
-        if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != f["sha256"]:
-            return False
-    return True

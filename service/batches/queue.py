@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.api import Task
 
 from service import config
-from service.batches import engine, store
+from service.batches import engine, ordered, store
 from service.errors import RenderFailed
 from service.register import Register
 from service.render import pool
@@ -48,9 +49,10 @@ def register() -> Register:
     return _register
 
 
-def enqueue(batch_id: str, total: int) -> None:
-    """Queue every chunk of a stored job."""
-    for start, end in store.chunks(total):
+def enqueue(batch_id: str, total: int, issue: bool = False) -> None:
+    """Queue a stored job: drafts chunk by chunk at once, spread over the consumers; an
+    issuing job one chunk after another, so its numbers follow the input order."""
+    for start, end in store.chunks(total)[:1] if issue else store.chunks(total):
         run_chunk(batch_id, start, end)
 
 
@@ -66,18 +68,24 @@ def run_chunk(batch_id: str, start: int, end: int, task: Task | None = None) -> 
         return
     formats = tuple(job.formats.split(","))
     last_try = task is None or not task.retries
-    for idx, kind, data in store.pending_items(reg, batch_id, start, end):
-        item = engine.Item(idx + 1, kind, data)
-        result: engine.Result | None = None
-        try:
-            result = engine.process(item, formats, reg if job.issue else None,
-                                    f"job:{batch_id}:{idx}", job.issued_by, job.unit)
-            store.store(reg, batch_id, idx, result)
-        except Exception as err:
-            if not last_try:
-                raise  # retried with the task: the database may be back by then
-            log.exception("job %s: item %s failed on the last try", batch_id, idx)
-            store.store(reg, batch_id, idx, _failed(item, err, result))  # DB down: raises
+    items = store.pending_items(reg, batch_id, start, end)
+    try:
+        if job.issue:
+            with ThreadPoolExecutor(config.render_workers()) as threads:
+                results = ordered.issue_items(items, formats, reg, unit=job.unit,
+                                              issued_by=job.issued_by, threads=threads)
+        else:
+            results = [engine.preview_item(item, formats) for item in items]
+        for item, result in zip(items, results, strict=True):
+            store.store(reg, batch_id, item.line - 1, result)
+    except Exception as err:
+        if not last_try:
+            raise  # retried with the task: the database may be back by then
+        log.exception("job %s: items %s–%s failed on the last try", batch_id, start, end)
+        for item in store.pending_items(reg, batch_id, start, end):  # DB down: raises
+            store.store(reg, batch_id, item.line - 1, _failed(item, err, None))
+    if job.issue and end < job.total:
+        run_chunk(batch_id, end, min(end + store.CHUNK, job.total))
 
 
 def _failed(item: engine.Item, err: Exception, result: engine.Result | None) -> engine.Result:

@@ -10,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.batches.engine import Result, error_entry, manifest_entry
+from service.batches.engine import Item, Result, error_entry, manifest_entry
+from service.errors import Conflict
 from service.register import Register
 from service.tables import DEFAULT_UNIT, Batch, BatchFile, BatchItem
 
@@ -24,18 +26,49 @@ def _now() -> datetime:
 
 
 def create(register: Register, items: list[dict[str, Any]], formats: list[str],
-           issue: bool, issued_by: str | None = None, unit: str = DEFAULT_UNIT) -> str:
-    """Store a new job of `unit` with its items; returns its id."""
+           issue: bool, issued_by: str | None = None, unit: str = DEFAULT_UNIT,
+           idempotency_key: str | None = None, fingerprint: str | None = None
+           ) -> tuple[str, bool]:
+    """Store a new job of `unit` with its items: (its id, True); or, for an Idempotency-Key
+    used before with the same request, (that job's id, False). Conflict if the key was used
+    with another request."""
+    if idempotency_key and (earlier := _keyed(register, idempotency_key, fingerprint)):
+        return earlier, False
     batch_id = uuid.uuid4().hex
+    try:
+        _insert(register, batch_id, items, formats, issue, issued_by, unit, idempotency_key,
+                fingerprint)
+    except IntegrityError:  # the same request twice at once: the other one stored it
+        if idempotency_key and (earlier := _keyed(register, idempotency_key, fingerprint)):
+            return earlier, False
+        raise
+    return batch_id, True
+
+
+def _keyed(register: Register, key: str, fingerprint: str | None) -> str | None:
+    with Session(register.engine) as s:
+        row = s.execute(select(Batch.id, Batch.fingerprint).where(
+            Batch.idempotency_key == key)).one_or_none()
+    if row is None:
+        return None
+    if row.fingerprint != fingerprint:
+        raise Conflict("该Idempotency-Key已用于另一个不同内容的批量任务",
+                       code="idempotency_conflict")
+    return str(row.id)
+
+
+def _insert(register: Register, batch_id: str, items: list[dict[str, Any]], formats: list[str],
+            issue: bool, issued_by: str | None, unit: str, key: str | None,
+            fingerprint: str | None) -> None:
     with Session(register.engine) as s, s.begin():
         s.add(Batch(id=batch_id, unit=unit, formats=",".join(formats), issue=issue,
-                    total=len(items),
+                    idempotency_key=key, fingerprint=fingerprint, total=len(items),
                     created_at=_now(), updated_at=_now(), finished=not items,
                     issued_by=issued_by))
         s.add_all(BatchItem(batch_id=batch_id, idx=i, kind=item["kind"], status="pending",
-                            data=json.dumps(item["data"], ensure_ascii=False))
+                            data=json.dumps(item["data"], ensure_ascii=False),
+                            ref=item.get("ref"))
                   for i, item in enumerate(items))
-    return batch_id
 
 
 def chunks(total: int) -> list[tuple[int, int]]:
@@ -50,14 +83,14 @@ def load(register: Register, batch_id: str, unit: str | None = None) -> Batch | 
     return job if job is not None and unit in (None, job.unit) else None
 
 
-def pending_items(register: Register, batch_id: str, start: int, end: int
-                  ) -> list[tuple[int, str, Any]]:
-    """The (index, kind, data) of a range's items that still wait for a result."""
+def pending_items(register: Register, batch_id: str, start: int, end: int) -> list[Item]:
+    """The items of a range that still wait for a result (line = index + 1)."""
     with Session(register.engine) as s:
-        rows = s.execute(select(BatchItem.idx, BatchItem.kind, BatchItem.data).where(
-            BatchItem.batch_id == batch_id, BatchItem.idx >= start, BatchItem.idx < end,
-            BatchItem.status == "pending").order_by(BatchItem.idx)).all()
-    return [(idx, kind, json.loads(data)) for idx, kind, data in rows]
+        rows = s.execute(select(BatchItem.idx, BatchItem.kind, BatchItem.data, BatchItem.ref)
+                         .where(BatchItem.batch_id == batch_id, BatchItem.idx >= start,
+                                BatchItem.idx < end, BatchItem.status == "pending")
+                         .order_by(BatchItem.idx)).all()
+    return [Item(idx + 1, kind, json.loads(data), ref=ref) for idx, kind, data, ref in rows]
 
 
 def store(register: Register, batch_id: str, idx: int, result: Result) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from service import audit
 from service.errors import Conflict, Invalid, NotFound
 from service.register import Register
 from service.tables import DEFAULT_UNIT, ApiToken, Unit, User
@@ -68,6 +69,8 @@ def create_token(register: Register, name: str, unit: str = DEFAULT_UNIT,
             raise Conflict(f"令牌“{name}”已存在", code="token_exists")
         s.add(ApiToken(name=name, token_hash=_digest(token), unit=unit, read_only=read_only,
                        admin=admin and not read_only, created_at=datetime.now(UTC)))
+        audit.add(s, unit=unit, action="token.create", target=name,
+                  detail={"read_only": read_only, "admin": admin and not read_only})
     return token
 
 
@@ -78,8 +81,11 @@ def revoke_token(register: Register, name: str, unit: str | None = None) -> bool
     if unit:
         conditions.append(ApiToken.unit == unit)
     with Session(register.engine) as s, s.begin():
+        owner = s.execute(select(ApiToken.unit).where(*conditions)).scalar_one_or_none()
         result = s.execute(update(ApiToken).where(*conditions)
                            .values(revoked_at=datetime.now(UTC)))
+        if owner is not None:
+            audit.add(s, unit=owner, action="token.revoke", target=name)
         return bool(getattr(result, "rowcount", 0))
 
 
@@ -113,6 +119,8 @@ def set_password(register: Register, username: str, password: str, *, unit: str 
             s.add(User(username=username, password_hash=hashed, unit=unit, active=True,
                        admin=bool(admin) and not read_only, read_only=bool(read_only),
                        session_epoch=0, created_at=datetime.now(UTC)))
+            audit.add(s, unit=unit, action="user.set", target=username,
+                      detail={"new": True, "admin": bool(admin), "read_only": bool(read_only)})
             return
         if unit is not None and unit != user.unit:
             raise Conflict(f"用户“{username}”属于单位“{user.unit}”", code="user_exists")
@@ -122,6 +130,8 @@ def set_password(register: Register, username: str, password: str, *, unit: str 
             user.admin = admin
         if read_only is not None:
             user.read_only = read_only
+        audit.add(s, unit=user.unit, action="user.set", target=username,
+                  detail={"new": False, "admin": user.admin, "read_only": user.read_only})
 
 
 def disable_user(register: Register, username: str, unit: str | None = None) -> bool:
@@ -129,8 +139,11 @@ def disable_user(register: Register, username: str, unit: str | None = None) -> 
     officer (in `unit`, when given)."""
     conditions = [User.username == username] + ([User.unit == unit] if unit else [])
     with Session(register.engine) as s, s.begin():
+        owner = s.execute(select(User.unit).where(*conditions)).scalar_one_or_none()
         result = s.execute(update(User).where(*conditions).values(
             active=False, session_epoch=User.session_epoch + 1))
+        if owner is not None:
+            audit.add(s, unit=owner, action="user.disable", target=username)
         return bool(getattr(result, "rowcount", 0))
 
 

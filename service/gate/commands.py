@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -12,7 +13,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from service import units
+from service import audit, units
 from service.cli_errors import CliError, Command, fail
 from service.db import get_register
 from service.errors import ServiceError
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
 def _chinese_errors(command: Callable[..., None]) -> Callable[..., None]:
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
+        audit.set_acting(f"cli:{getpass.getuser()}", "命令行")
         try:
             command(*args, **kwargs)
         except ServiceError as err:

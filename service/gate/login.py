@@ -24,6 +24,7 @@ from flask import (
     url_for,
 )
 
+from service import audit
 from service.db import get_register
 from service.gate import accounts, throttle
 from service.gate.csrf import CsrfFailed
@@ -35,6 +36,7 @@ PUBLIC = {"api.kinds", "api.schema", "openapi.openapi_json", "openapi.docs", "st
           "gate.login", "gate.logout"}
 READING_POSTS = {"api.preview", "gate.login", "gate.logout"}  # posts that store nothing
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+DRAIN_MAX = 64 * 1024 * 1024
 
 
 def current_principal() -> accounts.Principal:
@@ -66,12 +68,26 @@ def safe_next(target: str | None) -> str:
 
 
 def _denied(status: int, code: str, message: str) -> Any:
+    _drain()
     if not wants_json():
         return error_page(status, message)
     response = jsonify({"error": code, "message": message, "fields": []})
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="gongwen"'
     return response, status
+
+
+def _drain() -> None:
+    """Read the refused request's body (up to what nginx lets through): a server that
+    answers before reading it closes on a proxy still sending it, and nginx then answers
+    502 instead of our 401/403."""
+    remaining = min(request.content_length or 0, DRAIN_MAX)
+    stream = request.environ.get("wsgi.input")
+    while stream is not None and remaining > 0:
+        chunk = stream.read(min(64 * 1024, remaining))
+        if not chunk:
+            break
+        remaining -= len(chunk)
 
 
 def _loopback(address: str | None) -> bool:
@@ -96,10 +112,12 @@ def _who() -> accounts.Principal | None | Any:
 
 def _gate() -> Any:
     g.principal = None
+    audit.set_acting(None, request.remote_addr)
     if not current_app.config["AUTH_REQUIRED"]:
         if not _loopback(request.remote_addr):  # local mode has no log-in: this machine only
             return _denied(403, "local_only", "本地模式（GONGWEN_LOCAL=1）只接受本机访问")
         g.principal = accounts.LOCAL
+        audit.set_acting("local", request.remote_addr)
         return None
     if request.endpoint in PUBLIC:
         return None
@@ -117,6 +135,7 @@ def _gate() -> Any:
             and request.endpoint not in READING_POSTS):
         return _denied(403, "forbidden", f"“{principal.name}”为只读，只能查询和下载")
     g.principal = principal
+    audit.set_acting(str(principal), request.remote_addr)
     return None
 
 
