@@ -115,7 +115,7 @@ def test_report_lines_per_industry_and_total_in_both_formats() -> None:
     document, pdf = both(data)
     expected = expected_industries(data)
     rows = cells(document.tables[0])
-    assert rows[0][2:4] == ["一般隐患", "一般隐患"] and rows[1][2:4] == ["排查（项）", "已整改（项）"]
+    assert rows[0][3:5] == ["一般隐患", "一般隐患"] and rows[1][3:5] == ["排查（项）", "已整改（项）"]
     assert {r[0]: r[1:] for r in rows[2:]} == expected
     assert rows[-1][0] == "累计"
     text = squeeze(pdf_text(pdf))
@@ -341,7 +341,7 @@ def test_dispatch_note_names_what_it_does_not_count() -> None:
 
 def test_title_carries_the_campaign_and_the_form_name() -> None:
     weekly = [line["text"] for line in context(load_fixture("summary-weekly"))["title_lines"]]
-    assert weekly[-1] == "非法违法生产经营建设行为、重大事故隐患统计表"
+    assert weekly[-1] == "非法违法生产经营建设行为、重大事故隐患统计表（周报）"  # seed 000 附件5
     assert "".join(weekly[:-1]) == load_fixture("summary-weekly")["campaign"]
     report = context({**load_fixture("summary-report"), "campaign": None})["title_lines"]
     assert [line["text"] for line in report] == ["安全生产专项行动工作报表"]

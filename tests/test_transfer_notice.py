@@ -85,7 +85,7 @@ def test_government_variant_wording() -> None:
     assert "现将该事项移交你政府" in ctx["body"]
     assert "在督查检查中发现西河镇恒达气体充装站" in ctx["body"]
     assert "并将办理情况于2021年12月31日前反馈我办" in ctx["body"]  # feedback_due given
-    assert ctx["contacts"][1] == "承办人：冯雪梅"  # no phone: no 联系方式
+    assert ctx["contacts"][1] == "承办人：冯雪梅\u3000\u3000联系方式："  # no phone: blank to fill in
 
 
 @pytest.mark.parametrize("kind,pronoun", [("enterprise", "你单位"), ("office", "你股室"),

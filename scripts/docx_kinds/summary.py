@@ -26,15 +26,18 @@ WEEKLY_ROWS = [
 LEFT_ALIGNED = {"detail", "handling", "enterprise", "nature"}
 # 工作报表 (seed 002): (header, width, key); a header of two parts spans two columns.
 REPORT_COLUMNS = [
-    ("行业", 25, "industry"), ("排查企业（家）", 20, "enterprises"),
-    ("一般隐患/排查（项）", 20, "general_found"),
-    ("一般隐患/已整改（项）", 20, "general_rectified"),
-    ("重大隐患/排查（项）", 20, "major_found"),
-    ("重大隐患/已整改（项）", 20, "major_rectified"),
-    ("非法违法行为（项）", 20, "illegal_found"),
-    ("责令限期整改企业数（家）", 22, "deadline_enterprises"),
-    ("行政罚款金额（万元）", 20, "fines"), ("停产整顿数（家）", 18, "suspended_enterprises"),
-    ("公开曝光案例数（个）", 20, "exposed_cases"),
+    ("行业", 22, "industry"), ("成立督查组（个）", 14, "inspection_groups"),
+    ("排查企业（家）", 14, "enterprises"),
+    ("一般隐患/排查（项）", 14, "general_found"),
+    ("一般隐患/已整改（项）", 14, "general_rectified"),
+    ("重大隐患/排查（项）", 14, "major_found"),
+    ("重大隐患/已整改（项）", 14, "major_rectified"),
+    ("非法违法行为（项）", 14, "illegal_found"),
+    ("责令限期整改企业数（家）", 16, "deadline_enterprises"),
+    ("行政罚款金额（万元）", 20, "fines"), ("停产整顿数（家）", 14, "suspended_enterprises"),
+    ("公开曝光案例数（个）", 15, "exposed_cases"),
+    ("查处违法分包转包和挂靠资质行为数（家）", 21, "subcontracting_cases"),
+    ("查处劳务派遣用工违法行为数（个）", 19, "labor_dispatch_cases"),
 ]
 MAJOR_COLUMNS = [("序号", 10, "no"), ("企业名称", 40, "enterprise"), ("所在镇", 22, "township"),
                  ("行业类别", 22, "industry"), ("挂牌督办单位", 36, "supervised_by"),
@@ -124,4 +127,7 @@ def fill(doc) -> None:  # type: ignore[no-untyped-def]
         para(doc, f'{{%p if layout == "{layout}" %}}', "")
         builder(doc)
         para(doc, "{%p endif %}", "")
+    para(doc, "{%p for line in seed_notes %}", "")
+    para(doc, "{{ line }}", "表格信息")
+    para(doc, "{%p endfor %}", "")
     para(doc, "{{ note }}{{ dispatch_note }}", "表格信息")

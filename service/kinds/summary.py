@@ -17,8 +17,9 @@ from service.kinds.summary_model import (
 )
 from service.text import cn_date, text_width_em, title_lines
 
+WEEKLY_MARK = "（周报）"
 FORM_NAMES = {
-    "weekly": "非法违法生产经营建设行为、重大事故隐患统计表",
+    "weekly": "非法违法生产经营建设行为、重大事故隐患统计表" + WEEKLY_MARK,  # seed 000 附件5
     "report": "工作报表",
     "dispatch": "进展情况调度表",
 }
@@ -78,13 +79,27 @@ def weekly(doc: Summary, kept: list[Finding]) -> dict[str, Any]:
     }
 
 
+def _given(value: int | None) -> str:
+    """A figure the caller gives: blank when not given (left to be filled in by hand)."""
+    return "" if value is None else str(value)
+
+
 def report(doc: Summary, kept: list[Finding]) -> dict[str, Any]:
-    """The 工作报表: one line per industry and 累计, then the 重大隐患明细."""
+    """The 工作报表: one line per industry and 累计, then the 重大隐患明细. The unit's own
+    figures (成立督查组, 违法分包转包挂靠, 劳务派遣) print in the 累计 line, and in the
+    industry's line too when all records are of one industry (then that line is the unit's)."""
     end = doc.period_end
+    rows = st.industry_rows(kept, end)
+    unit_figures = {"inspection_groups": _given(doc.inspection_groups),
+                    "subcontracting_cases": _given(doc.subcontracting_cases),
+                    "labor_dispatch_cases": _given(doc.labor_dispatch_cases)}
+    blank = dict.fromkeys(unit_figures, "")
     lines = []
-    for r in st.industry_rows(kept, end):
+    for r in rows:
+        own = r.industry == st.TOTAL or len(rows) == 2
         lines.append({
-            "industry": r.industry, "enterprises": str(r.enterprises),
+            "industry": r.industry, **(unit_figures if own else blank),
+            "enterprises": str(r.enterprises),
             "general_found": str(r.general_found), "general_rectified": str(r.general_rectified),
             "major_found": str(r.major_found), "major_rectified": str(r.major_rectified),
             "illegal_found": str(r.illegal_found),
@@ -137,11 +152,18 @@ def dispatch(doc: Summary, kept: list[Finding]) -> dict[str, Any]:
     return {"dispatch_rows": rows, "dispatch_note": note}
 
 
+# The seeds' own notes under the 周报 table, verbatim: seed 000 附件5 and seed 001 附件2.
+WEEKLY_SEED_NOTES = (
+    "注：本表每周五16时前上报，其中重大隐患明细、非法违法具体行为对照方案中重点打击十四类行为"
+    "对照填写。",
+    "注：此表随附件1报送。",
+)
 NOTES = {
     "weekly": "注：整改率＝已整改数÷发现数；统计期末以后整改销号的，按未整改统计；罚款单位为万元。",
     "report": "注：排查企业为统计期内有记录的企业数，同一企业只计一次（累计行亦然）；"
               "责令限期整改企业数、停产整顿数按企业计，公开曝光案例数按记录计；"
-              "统计期末以后整改销号的，按未整改统计。",
+              "统计期末以后整改销号的，按未整改统计；成立督查组、查处违法分包转包和挂靠资质"
+              "行为数、查处劳务派遣用工违法行为数为本单位填报数，印在累计行。",
     "dispatch": "",
 }
 
@@ -157,6 +179,10 @@ def _warnings(doc: Summary, left_out: list[int], kept: list[Finding]) -> list[st
         out.append(f"有{late}条记录的整改销号日期晚于统计期末，按未整改统计")
     if not kept:
         out.append("统计期内没有记录，表中各项均为0")
+    given = [doc.inspection_groups, doc.subcontracting_cases, doc.labor_dispatch_cases]
+    if doc.layout != "report" and any(v is not None for v in given):
+        out.append("成立督查组、查处违法分包转包和挂靠资质行为数、查处劳务派遣用工违法行为数"
+                   "只印在工作报表中，本表未列入")
     return out
 
 
@@ -171,6 +197,7 @@ def build(doc: Summary, serial: int | None) -> dict[str, Any]:
         "header": [f"填报单位：{doc.unit}{GAP}填表人：{doc.filled_by}{GAP}"
                    f"填表日期：{cn_date(doc.filled_on)}", f"统计期：{period}"],
         "measure_names": list(MEASURES),
+        "seed_notes": list(WEEKLY_SEED_NOTES) if doc.layout == "weekly" else [],
         "note": NOTES[doc.layout],
         "warnings": _warnings(doc, left_out, kept),
         "totals": [], "measure_counts": [], "rows": [], "industry_rows": [], "major_rows": [],
@@ -182,8 +209,9 @@ def build(doc: Summary, serial: int | None) -> dict[str, Any]:
 
 
 def _label(doc: Summary) -> str:
+    """The register's label (and the file name): the period already says it is a week's."""
     period = f"{cn_date(doc.period_start)}至{cn_date(doc.period_end)}"
-    return f"{doc.unit}{period}{_title(doc)[-1]['text']}"
+    return f"{doc.unit}{period}{_title(doc)[-1]['text'].removesuffix(WEEKLY_MARK)}"
 
 
 KIND = Kind(

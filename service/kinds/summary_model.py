@@ -46,6 +46,9 @@ Detail = Annotated[str, StringConstraints(max_length=DETAIL_CHARS), Cleaned, Non
 Plan = Annotated[str, StringConstraints(max_length=PLAN_CHARS), Cleaned, NonBlank,
                  AfterValidator(_lines_at_most(PLAN_LINES))]
 
+MAX_COUNT = 100_000  # a county's figure for one period; anything larger is a typing error
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+
 Category = Literal["major_hazard", "general_hazard", "illegal_act"]
 Source = Literal["self_check", "inspection", "report", "assigned"]
 Layout = Literal["weekly", "report", "dispatch"]
@@ -151,6 +154,20 @@ class Summary(Strict):
     filled_on: Day = Field(title="填表日期", json_schema_extra={"x-default": "today"})
     period_start: Day = Field(title="统计期起")
     period_end: Day = Field(title="统计期止")
+    # 工作报表 (seed 002) columns the records cannot yield: the unit's own figures for the
+    # period, printed in its 累计 line; left out, the cell stays blank to be filled in by hand.
+    inspection_groups: Count | None = Field(
+        default=None, title="成立督查组（个）",
+        description="工作报表：本单位统计期内成立的督查组数（可不填，不填则留空）",
+    )
+    subcontracting_cases: Count | None = Field(
+        default=None, title="查处违法分包转包和挂靠资质行为数（家）",
+        description="工作报表：查处违法分包、转包和挂靠资质行为的单位数（可不填，不填则留空）",
+    )
+    labor_dispatch_cases: Count | None = Field(
+        default=None, title="查处劳务派遣用工违法行为数（个）",
+        description="工作报表：查处劳务派遣用工违法行为数（可不填，不填则留空）",
+    )
     findings: list[Finding] = Field(title="问题记录", max_length=MAX_FINDINGS)
 
     @model_validator(mode="after")

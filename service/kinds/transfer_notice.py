@@ -97,8 +97,9 @@ def series(doc: TransferNotice) -> Series:
 
 
 def _contact(role: str, person: Person) -> str:
-    line = f"{role}：{person.name}"
-    return f"{line}\u3000\u3000联系方式：{person.phone}" if person.phone else line
+    """`督办人：姓名  联系方式：电话`; without a phone the label still prints and the rest of
+    the line is left blank to be written in by hand, as on the seeds' paper form."""
+    return f"{role}：{person.name}\u3000\u3000联系方式：{person.phone or ''}"
 
 
 def signature_indents(issuer: str, dated: str) -> tuple[float, float]:
