@@ -22,6 +22,24 @@ GRID = 579  # twips: 22 lines in the 225 mm 版心
 TABLE_LINE = 280  # twips: 14 pt lines for 10.5 pt table text
 TABLE_INFO_LINE = 400  # twips: 20 pt lines for the 14 pt lines around a table
 FANGSONG, XBS, HEI, KAI = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312"
+LATIN = "Times New Roman"  # digits and letters (w:ascii, w:hAnsi, w:cs) in every style
+# word/fontTable.xml: each face the styles name, declared so that Word, WPS and LibreOffice
+# substitute sensibly where it is not installed: w:altName (the name a Windows machine
+# without the licensed GB2312 fonts has), charset 86 (GB2312), family (roman: serif faces,
+# swiss: 黑体) and pitch, PANOSE and code-page signature (方正小标宋简体: 宋体's, its stand-in).
+# (name, altName, panose, family, usb0, usb1, usb2, csb0)
+FONT_TABLE = (
+    (FANGSONG, "仿宋", "02010609030101010101", "roman", "00000001", "080E0000", "00000010",
+     "00040000"),
+    (XBS, "宋体", "02010600030101010101", "roman", "00000003", "288F0000", "00000016",
+     "00040001"),
+    (HEI, "SimHei", "02010609060101010101", "swiss", "800002BF", "38CF7CFA", "00000016",
+     "00040001"),
+    (KAI, "楷体", "02010609030101010101", "roman", "00000001", "080E0000", "00000010",
+     "00040000"),
+)
+# Latin faces the package names (styles, numbering bullets) kept as python-docx declares them.
+LATIN_FONTS = (LATIN, "Symbol", "Courier")
 PPR_ORDER = (
     "w:pStyle w:keepNext w:keepLines w:pageBreakBefore w:framePr w:widowControl w:numPr "
     "w:suppressLineNumbers w:pBdr w:shd w:tabs w:suppressAutoHyphens w:kinsoku w:wordWrap "
@@ -42,12 +60,15 @@ def sentinel(expr: str) -> int:
 
 
 def _fonts(rpr_owner, family: str, size: float) -> None:  # type: ignore[no-untyped-def]
+    """Times New Roman for digits and letters, `family` for Chinese; w:hint="eastAsia" keeps
+    the punctuation Chinese and Latin share (“” ‘’ — … ·) in the Chinese face."""
     font = rpr_owner.font
-    font.name = family
+    font.name = LATIN
     font.size = Pt(size)
     rfonts = rpr_owner.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), family)
+    for attr, value in (("w:ascii", LATIN), ("w:hAnsi", LATIN), ("w:eastAsia", family),
+                        ("w:cs", LATIN), ("w:hint", "eastAsia")):
+        rfonts.set(qn(attr), value)
 
 
 def _style(doc, name: str, *, base: str = "Normal", family: str = FANGSONG, size: float = 16,
@@ -100,6 +121,13 @@ def _field_run(paragraph, instr: str) -> None:  # type: ignore[no-untyped-def]
 def base_document(*, landscape: bool = False):  # type: ignore[no-untyped-def]
     """A document with GB/T 9704 page set-up, styles, page numbers and the draft mark."""
     doc = Document()
+    # The document defaults name the faces too (python-docx's name the theme's).
+    rfonts = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(
+        qn("w:rPr")).find(qn("w:rFonts"))
+    rfonts.attrib.clear()
+    for attr, value in (("w:ascii", LATIN), ("w:hAnsi", LATIN), ("w:eastAsia", FANGSONG),
+                        ("w:cs", LATIN), ("w:hint", "eastAsia")):
+        rfonts.set(qn(attr), value)
     normal = doc.styles["Normal"]
     _fonts(normal, FANGSONG, 16)
     rpr = normal.element.get_or_add_rPr()
@@ -241,6 +269,43 @@ def _jinja_value(match: re.Match[str]) -> str:
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
+def _font_table(data: bytes) -> bytes:
+    """word/fontTable.xml: python-docx's entries for the Latin faces the package names, then
+    FONT_TABLE; the rest of python-docx's (Calibri, Cambria, Arial, and ＭＳ 明朝 / ＭＳ ゴシック
+    from its template's Japanese origin) dropped."""
+    from lxml import etree
+
+    root = etree.fromstring(data)
+    for font in root.findall(qn("w:font")):
+        if font.get(qn("w:name")) not in LATIN_FONTS:
+            root.remove(font)
+    for name, alt, panose, family, usb0, usb1, usb2, csb0 in FONT_TABLE:
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        for tag, value in (("altName", alt), ("panose1", panose), ("charset", "86"),
+                           ("family", family), ("pitch", "variable")):
+            etree.SubElement(font, qn(f"w:{tag}")).set(qn("w:val"), value)
+        sig = etree.SubElement(font, qn("w:sig"))
+        for attr, value in (("usb0", usb0), ("usb1", usb1), ("usb2", usb2),
+                            ("usb3", "00000000"), ("csb0", csb0), ("csb1", "00000000")):
+            sig.set(qn(f"w:{attr}"), value)
+    etree.indent(root, space="  ")
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out
+
+
+def _theme(data: bytes) -> bytes:
+    """word/theme/theme1.xml: Times New Roman for Latin, 黑体 (headings) and 仿宋_GB2312 (body)
+    for East Asian text, instead of Cambria/Calibri and the ＭＳ faces for Japanese."""
+    xml = data.decode("utf-8")
+    xml = re.sub(r'\s*<a:font script="Jpan" typeface="[^"]*"/>', "", xml)
+    for scheme, east in (("majorFont", HEI), ("minorFont", FANGSONG)):
+        xml = re.sub(
+            rf'(<a:{scheme}>\s*)<a:latin typeface="[^"]*"/>(\s*)<a:ea typeface="[^"]*"/>',
+            rf'\1<a:latin typeface="{LATIN}"/>\2<a:ea typeface="{east}"/>', xml)
+    return xml.encode("utf-8")
+
+
 def _finish(path: Path) -> None:
     """Replace the sentinels in word/document.xml and rewrite the zip with fixed timestamps."""
     with zipfile.ZipFile(path) as z:
@@ -251,6 +316,10 @@ def _finish(path: Path) -> None:
                 xml = data.decode("utf-8")
                 xml = re.sub(r'"-?(7\d{3})"', _jinja_value, xml)
                 data = xml.encode("utf-8")
+            elif info.filename == "word/fontTable.xml":
+                data = _font_table(data)
+            elif info.filename == "word/theme/theme1.xml":
+                data = _theme(data)
             fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16

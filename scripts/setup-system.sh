@@ -7,8 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(python3-venv fonts-noto-cjk fonts-lxgw-wenkai fonts-hanazono libharfbuzz-subset0
-          libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils nginx "$@")
+# fonts-liberation2: Liberation Serif, metric-compatible with Times New Roman (digits, letters)
+packages=(python3-venv fonts-noto-cjk fonts-lxgw-wenkai fonts-hanazono fonts-liberation2
+          libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils nginx "$@")
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi

@@ -9,6 +9,7 @@ import re
 import docx
 import pdfplumber
 import pytest
+from docx.oxml.ns import qn
 
 from service.issuing import validate
 from service.kinds import KINDS
@@ -82,7 +83,8 @@ def test_headings_are_black_heading_paragraphs(rendered) -> None:  # type: ignor
     document = docx.Document(io.BytesIO(docx_bytes))
     styles = {p.text: p.style.name for p in document.paragraphs}
     assert all(styles[h] == "一级标题" for h in HEADINGS)
-    assert document.styles["一级标题"].font.name == "黑体"
+    # python-docx's font.name is the Latin face (Times New Roman); the Chinese one is eastAsia
+    assert document.styles["一级标题"].element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
     with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
         chars = [c for page in pdf.pages for c in page.chars]
     text = "".join(c["text"] for c in chars)
