@@ -1,4 +1,5 @@
-"""JSON API, version 1 (SPEC.md "HTTP interface"): thin wrappers around service.issuing."""
+"""JSON API, version 1 (the contract: /openapi.json, /docs and docs/api.md): thin wrappers
+around service.issuing."""
 
 from __future__ import annotations
 

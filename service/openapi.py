@@ -1,7 +1,15 @@
-"""`/openapi.json` (OpenAPI 3.1, built from the pydantic models) and `/docs` to read it."""
+"""`/openapi.json` (OpenAPI 3.1, built from the pydantic models) and `/docs` to read it.
+
+The document is the integrators' contract: every operation has a camelCase operationId and
+tags, every error answer lists the stable `error` codes it can carry (in its description and
+as `x-error-codes`), every kind's request body carries the repository's fixtures as
+examples, and a batch item is typed by its kind (a `oneOf` with a discriminator on `kind`).
+Descriptions are Chinese: the English docstrings of the response models are replaced here."""
 
 from __future__ import annotations
 
+import json
+import logging
 from functools import lru_cache
 from typing import Any
 
@@ -9,51 +17,41 @@ from flask import Blueprint, Response, jsonify, render_template
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from service import unit_api
+from service import audit, unit_api
 from service.api_models import response_models
+from service.audit_views import AuditList
 from service.batches.api import BatchRequest, BatchStatus
+from service.corrections import VoidRequest
 from service.kinds import KINDS
+from service.openapi_parts import (
+    BODY_ERRORS,
+    DISPOSITION,
+    ERROR_CODES,
+    IDEMPOTENCY_KEY,
+    LOCATION,
+    OPEN,
+    READING,
+    RENDER_ERRORS,
+    REPLAYED,
+    SCHEMAS,
+    TAGS,
+    batch_items,
+    batch_paths,
+    binary,
+    chinese_schemas,
+    describe_errors,
+    errors,
+    fixture_examples,
+    header,
+    json_response,
+    pascal,
+    unit_paths,
+    with_errors,
+)
 from service.render import MEDIA_TYPES
 
+log = logging.getLogger(__name__)
 bp = Blueprint("openapi", __name__)
-ERR = {"$ref": "#/components/schemas/ErrorBody"}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": ERR}}}
-
-
-def _binary(fmt: str) -> dict[str, Any]:
-    return {"description": f"the {fmt.upper()} file",
-            "content": {MEDIA_TYPES[fmt]: {"schema": {"type": "string", "format": "binary"}}}}
-
-
-def _json(ref: str, description: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": ref}}}}
-
-
-CLIENT_ERRORS = {
-    "400": _error("malformed JSON"),
-    "413": _error("request body too large"),
-    "415": _error("body is not JSON"),
-    "422": _error("invalid data; `fields` names each wrong field"),
-}
-RENDER_ERRORS = {"503": _error("rendering took too long and was stopped (nothing stored)")}
-AUTH_ERRORS = {"401": _error("no valid token (Authorization: Bearer …) and no log-in"),
-               "403": _error("the token is read-only, or only the unit's admins may do this")}
-OPEN = {"listKinds", "kindSchema"}  # every other operation needs a token when auth is on
-
-
-def _secure(paths: dict[str, Any]) -> dict[str, Any]:
-    for operations in paths.values():
-        for op in operations.values():
-            if op["operationId"] not in OPEN:
-                op["security"] = [{"bearerAuth": []}]
-                op["responses"].update(AUTH_ERRORS)
-    return paths
-
-
 @lru_cache(maxsize=1)
 def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of API version 1."""
@@ -61,138 +59,164 @@ def document() -> dict[str, Any]:
     models += [(m, "serialization") for m in response_models().values()]
     models += [(BatchRequest, "validation"), (BatchStatus, "serialization")]
     models += list(unit_api.MODELS.values())
-    refs, defs = models_json_schema(models, ref_template="#/components/schemas/{model}")
+    models += [(VoidRequest, "validation"), (AuditList, "serialization")]
+    refs, defs = models_json_schema(models, ref_template=SCHEMAS + "{model}")
     ref = {model: refs[(model, mode)]["$ref"] for model, mode in models}
     resp = response_models()
+    doc_id = [{"name": "id", "in": "path", "required": True, "description": "文书id",
+               "schema": {"type": "string"}}]
     paths: dict[str, Any] = {
         "/api/v1/kinds": {"get": {
-            "operationId": "listKinds", "summary": "文书种类",
-            "responses": {"200": _json(ref[resp["KindList"]], "the kinds")}}},
+            "operationId": "listKinds", "summary": "文书种类", "tags": ["文书种类"],
+            "responses": {"200": json_response(ref[resp["KindList"]], "文书种类及其中文名称和链接"),
+                          **errors("invalid")}}},
         "/api/v1/kinds/{kind}/schema": {"get": {
             "operationId": "kindSchema", "summary": "某种文书的JSON Schema",
+            "tags": ["文书种类"],
             "parameters": [{"name": "kind", "in": "path", "required": True,
+                            "description": "文书种类",
                             "schema": {"type": "string", "enum": list(KINDS)}}],
-            "responses": {"200": {"description": "JSON Schema", "content": {
+            "responses": {"200": {"description": "该种文书数据的JSON Schema", "content": {
                 "application/json": {"schema": {"type": "object"}}}},
-                "404": _error("unknown kind")}}},
+                **errors("unknown_kind", "invalid")}}},
         "/api/v1/documents": {"get": {
             "operationId": "listDocuments", "summary": "登记簿：已签发文书，新的在前",
+            "tags": ["签发与登记簿"],
             "parameters": [
-                {"name": "kind", "in": "query", "schema": {"type": "string", "enum": list(KINDS)}},
-                {"name": "year", "in": "query",
+                {"name": "kind", "in": "query", "description": "只列这种文书",
+                 "schema": {"type": "string", "enum": list(KINDS)}},
+                {"name": "year", "in": "query", "description": "只列这一年度的",
                  "schema": {"type": "integer", "minimum": 1949, "maximum": 9999}},
-                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
-                {"name": "limit", "in": "query",
+                {"name": "q", "in": "query", "description": "查找：文号、标题摘要等中的文字",
+                 "schema": {"type": "string", "maxLength": 200}},
+                {"name": "limit", "in": "query", "description": "每页条数",
                  "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
-                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                {"name": "offset", "in": "query", "description": "从第几条起（从0起）",
+                 "schema": {"type": "integer", "minimum": 0, "default": 0}},
             ],
-            "responses": {"200": _json(ref[resp["DocumentList"]], "a page of the register"),
-                          "422": _error("bad query parameter")}}},
+            "responses": {"200": json_response(ref[resp["DocumentList"]], "登记簿的一页"),
+                          **errors("invalid")}}},
         "/api/v1/documents/{id}": {"get": {
             "operationId": "getDocument", "summary": "一份已签发文书的登记信息",
-            "parameters": [{"name": "id", "in": "path", "required": True,
-                            "schema": {"type": "string"}}],
-            "responses": {"200": _json(ref[resp["Issued"]], "the register entry"),
-                          "404": _error("no such document")}}},
+            "tags": ["签发与登记簿"], "parameters": doc_id,
+            "responses": {"200": json_response(ref[resp["Issued"]], "登记信息"),
+                          **errors("not_found", "invalid")}}},
     }
     for fmt in MEDIA_TYPES:
         paths[f"/api/v1/documents/{{id}}.{fmt}"] = {"get": {
-            "operationId": f"download{fmt.title()}", "summary": f"下载已签发文书（{fmt}）",
-            "parameters": [{"name": "id", "in": "path", "required": True,
-                            "schema": {"type": "string"}}],
-            "responses": {"200": _binary(fmt), "404": _error("no such document")}}}
+            "operationId": f"download{pascal(fmt)}", "summary": f"下载已签发文书（{fmt}）",
+            "description": "每次下载的文件逐字节相同。已作废的文书照原样提供，"
+                           "响应头X-Document-Status标明其状态。",
+            "tags": ["签发与登记簿"], "parameters": doc_id,
+            "responses": {"200": binary(fmt, f"{fmt.upper()}文件", {
+                "Content-Disposition": DISPOSITION,
+                "X-Document-Status": header("文书的状态：issued（有效）或void（已作废）")}),
+                **errors("not_found", "invalid")}}}
     for kind in KINDS.values():
-        body = {"required": True,
-                "content": {"application/json": {"schema": {"$ref": ref[kind.model]}}}}
-        op = kind.name.replace("-", "_")
+        examples = fixture_examples(kind)
+        content: dict[str, Any] = {"schema": {"$ref": ref[kind.model]}}
+        if examples:
+            content["examples"] = examples
+        body = {"required": True, "description": f"{kind.title}的数据",
+                "content": {"application/json": content}}
+        conflicts = ["idempotency_conflict", "idempotency_in_progress"]
+        if "issue_no" in kind.model.model_fields:
+            conflicts.insert(0, "number_taken")
+        if kind.numbered:
+            conflicts.insert(0, "series_full")
         paths[f"/api/v1/documents/{kind.name}"] = {"post": {
-            "operationId": f"issue_{op}", "summary": f"签发{kind.title}",
-            "description": kind.description, "requestBody": body,
-            "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {
-                "type": "string", "pattern": "^[\\x21-\\x7e]{1,255}$"}}],
-            "responses": {"201": _json(ref[resp["Issued"]], "issued"),
-                          "409": _error("Idempotency-Key reused with other data, a chosen "
-                                        "number (issue_no) already used, or the series at "
-                                        "its maximum (series_full)"),
-                          **CLIENT_ERRORS, **RENDER_ERRORS}}}
+            "operationId": f"issue{pascal(kind.name)}", "summary": f"签发{kind.title}",
+            "description": kind.description, "tags": ["签发与登记簿"], "requestBody": body,
+            "parameters": [IDEMPOTENCY_KEY],
+            "responses": {"201": json_response(ref[resp["Issued"]], "已签发：编号、生成并登记", {
+                "Location": LOCATION, "Idempotent-Replayed": REPLAYED}),
+                **errors(*BODY_ERRORS, "bad_idempotency_key", *conflicts,
+                          *RENDER_ERRORS)}}}
         for fmt in MEDIA_TYPES:
             paths[f"/api/v1/render/{kind.name}.{fmt}"] = {"post": {
-                "operationId": f"preview_{op}_{fmt}",
-                "summary": f"预览{kind.title}（草稿，不编号）",
+                "operationId": f"preview{pascal(kind.name)}{pascal(fmt)}",
+                "summary": f"预览{kind.title}（草稿，不编号）", "tags": ["预览"],
                 "requestBody": body,
-                "responses": {"200": _binary(fmt), **CLIENT_ERRORS, **RENDER_ERRORS}}}
-    paths.update(_batch_paths(ref[BatchRequest], ref[BatchStatus]))
-    paths.update(_unit_paths({name: ref[model] for name, (model, _) in unit_api.MODELS.items()}))
+                "responses": {"200": binary(fmt, f"草稿的{fmt.upper()}文件", {
+                    "Content-Disposition": DISPOSITION,
+                    "X-Draft": header("总为true：这是草稿"),
+                    "X-Warnings": header("关于数据的提示：JSON字符串数组，百分号编码（UTF-8）")}),
+                    **errors(*BODY_ERRORS, *RENDER_ERRORS)}}}
+    paths.update(batch_paths(ref[BatchRequest], ref[BatchStatus]))
+    paths["/api/v1/audit"] = {"get": {
+        "operationId": "listAudit", "summary": "本单位的操作记录（管理员），新的在前",
+        "tags": ["操作记录"],
+        "parameters": [
+            {"name": "action", "in": "query", "description": "只列这种操作",
+             "schema": {"type": "string", "enum": list(audit.ACTIONS)}},
+            {"name": "actor", "in": "query", "description": "只列此人（令牌或用户）的操作",
+             "schema": {"type": "string"}},
+            {"name": "target", "in": "query", "description": "只列对此对象（如文书id）的操作",
+             "schema": {"type": "string"}},
+            {"name": "offset", "in": "query", "description": "从第几条起（从0起）",
+             "schema": {"type": "integer", "minimum": 0}}],
+        "responses": {"200": json_response(ref[AuditList], "操作记录的一页"),
+                      **errors("invalid", "not_admin")}}}
+    paths["/api/v1/documents/{id}/void"] = {"post": {
+        "operationId": "voidDocument", "summary": "作废一份已签发文书（写明原因）",
+        "description": "文号不再使用，文件不变；下载时X-Document-Status为void。",
+        "tags": ["签发与登记簿"],
+        "parameters": doc_id, "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"$ref": ref[VoidRequest]}}}},
+        "responses": {"200": json_response(ref[resp["Issued"]], "已作废的文书"),
+                      **errors(*BODY_ERRORS, "not_found", "not_issued")}}}
+    paths["/api/v1/documents/{id}/correct"] = {"post": {
+        "operationId": "correctDocument",
+        "summary": "更正：以新文号签发更正后的文书，原文书同时作废",
+        "description": "请求体为该文书种类的完整数据（与签发时相同的格式）。",
+        "tags": ["签发与登记簿"],
+        "parameters": doc_id, "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"anyOf": [{"$ref": ref[k.model]}
+                                                      for k in KINDS.values()]}}}},
+        "responses": {"201": json_response(ref[resp["Issued"]], "更正后的新文书",
+                                           {"Location": LOCATION}),
+                      **errors(*BODY_ERRORS, "not_found", "not_issued", "number_taken",
+                                "series_full", *RENDER_ERRORS)}}}
+    paths.update(unit_paths({name: ref[model] for name, (model, _) in unit_api.MODELS.items()}))
+    schemas = defs.get("$defs", {})
+    batch_items(schemas)
+    chinese_schemas(schemas)
     return {
         "openapi": "3.1.0",
         "info": {"title": "安全生产专项行动文书服务 API", "version": "1",
-                 "description": "交办（移送）书等公文的编号、生成（DOCX/PDF）与登记。"},
+                 "description": "交办（移送）书等公文的编号、生成（DOCX/PDF）与登记。"
+                                "错误一律为JSON（ErrorBody），各响应列出可能的错误代码。"},
+        "tags": TAGS,
         "paths": _secure(paths),
-        "components": {"schemas": defs.get("$defs", {}),
+        "components": {"schemas": dict(sorted(schemas.items())),
                        "securitySchemes": {"bearerAuth": {
                            "type": "http", "scheme": "bearer",
-                           "description": "flask --app wsgi token create NAME"}}},
+                           "description": "API令牌：本单位管理员用POST /api/v1/unit/tokens新建，"
+                                          "或在服务器上运行`flask --app wsgi token create 名称 "
+                                          "--unit 单位`"}}},
     }
 
 
-def _batch_paths(request_ref: str, status_ref: str) -> dict[str, Any]:
-    batch_id = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
-    return {
-        "/api/v1/batches": {"post": {
-            "operationId": "submitBatch", "summary": "提交批量任务（异步，返回任务编号）",
-            "requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"$ref": request_ref}}}},
-            "responses": {"202": _json(status_ref, "queued"), **CLIENT_ERRORS}}},
-        "/api/v1/batches/{id}": {"get": {
-            "operationId": "batchStatus", "summary": "批量任务进度", "parameters": batch_id,
-            "responses": {"200": _json(status_ref, "progress"), "404": _error("no such job")}}},
-        "/api/v1/batches/{id}.zip": {"get": {
-            "operationId": "batchZip", "summary": "下载批量任务结果（zip）", "parameters": batch_id,
-            "responses": {"200": {"description": "outputs, manifest.json and errors.jsonl",
-                                  "content": {"application/zip": {"schema": {
-                                      "type": "string", "format": "binary"}}}},
-                          "404": _error("no such job"), "409": _error("not finished yet")}}},
-    }
+def _secure(paths: dict[str, Any]) -> dict[str, Any]:
+    """Add what the gate in front of every request may answer, then describe every error
+    response by its codes."""
+    for operations in paths.values():
+        for method, op in operations.items():
+            codes = ["local_only"]  # local mode serves this machine only, whatever is asked
+            if op["operationId"] not in OPEN:
+                op["security"] = [{"bearerAuth": []}]
+                codes.append("unauthorized")
+                if method not in READING and not op["operationId"].startswith("preview"):
+                    codes.append("forbidden")  # a read-only caller may not change anything
+            with_errors(op["responses"], *codes)
+            op["responses"] = dict(sorted(op["responses"].items()))
+            describe_errors(op["responses"])
+    return paths
 
 
-def _unit_paths(ref: dict[str, str]) -> dict[str, Any]:
-    def body(name: str) -> dict[str, Any]:
-        return {"required": True, "content": {"application/json": {"schema": {"$ref": ref[name]}}}}
-
-    def named(name: str) -> list[dict[str, Any]]:
-        return [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}]
-
-    gone = {"204": {"description": "done"}, "404": _error("no such token or officer in the unit")}
-    return {
-        "/api/v1/unit": {
-            "get": {"operationId": "getUnit", "summary": "本单位及其资料",
-                    "responses": {"200": _json(ref["UnitOut"], "the caller's unit")}},
-            "put": {"operationId": "updateUnit", "summary": "修改本单位资料（管理员）",
-                    "requestBody": body("Profile"),
-                    "responses": {"200": _json(ref["UnitOut"], "saved"), **CLIENT_ERRORS}}},
-        "/api/v1/unit/tokens": {
-            "get": {"operationId": "listUnitTokens", "summary": "本单位的API令牌（管理员）",
-                    "responses": {"200": _json(ref["TokenList"], "the tokens")}},
-            "post": {"operationId": "createUnitToken", "summary": "新建本单位的API令牌（管理员）",
-                     "requestBody": body("TokenIn"),
-                     "responses": {"201": _json(ref["NewToken"], "the token, shown once"),
-                                   "409": _error("a token of that name exists"),
-                                   **CLIENT_ERRORS}}},
-        "/api/v1/unit/tokens/{name}": {"delete": {
-            "operationId": "revokeUnitToken", "summary": "撤销本单位的API令牌（管理员）",
-            "parameters": named("name"), "responses": gone}},
-        "/api/v1/unit/users": {
-            "get": {"operationId": "listUnitUsers", "summary": "本单位的用户（管理员）",
-                    "responses": {"200": _json(ref["UserList"], "the officers")}},
-            "post": {"operationId": "setUnitUser", "summary": "新建用户或重设密码（管理员）",
-                     "requestBody": body("UserIn"),
-                     "responses": {"201": _json(ref["UserName"], "saved"),
-                                   "404": _error("an officer of another unit"),
-                                   **CLIENT_ERRORS}}},
-        "/api/v1/unit/users/{username}/disable": {"post": {
-            "operationId": "disableUnitUser", "summary": "停用本单位的用户（管理员）",
-            "parameters": named("username"), "responses": gone}},
-    }
+def as_json(value: Any) -> str:
+    """A value as JSON text (true, null, ["docx", "pdf"]), Chinese kept as it is."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 @bp.get("/openapi.json")
@@ -204,4 +228,7 @@ def openapi_json() -> Response:
 @bp.get("/docs")
 def docs() -> str:
     """A page to read the API description, without any script."""
-    return render_template("docs.html", api=document(), kinds=KINDS)
+    codes = sorted(ERROR_CODES.items(), key=lambda item: item[1][0])
+    return render_template("docs.html", api=document(), kinds=KINDS, as_json=as_json,
+                           error_codes=codes, where={"path": "路径", "query": "查询",
+                                                     "header": "请求头"})

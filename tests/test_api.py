@@ -1,4 +1,4 @@
-"""The JSON API as SPEC.md's HTTP table fixes it."""
+"""The JSON API as its contract (/openapi.json, docs/api.md) fixes it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,354 @@
+"""The pieces /openapi.json is built from (service.openapi): the error-code catalogue, the
+response and header helpers, the fixtures as examples, the schema post-processing (batch
+items typed by kind, Chinese descriptions) and the batch and unit paths."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from service.kinds import KINDS, Kind
+from service.render import MEDIA_TYPES
+
+log = logging.getLogger(__name__)
+
+SCHEMAS = "#/components/schemas/"
+ERR = {"$ref": SCHEMAS + "ErrorBody"}
+# The invented sample payloads at the repository's root; an installed package has none.
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+# Every stable `error` code the API answers with: its HTTP status and what it means.
+ERROR_CODES: dict[str, tuple[int, str]] = {
+    "bad_request": (400, "请求格式不正确"),
+    "bad_json": (400, "请求内容不是有效的JSON"),
+    "bad_idempotency_key": (400, "Idempotency-Key应为1至255个可见ASCII字符"),
+    "unauthorized": (401, "没有有效的API令牌（Authorization: Bearer <令牌>），也未登录"),
+    "forbidden": (403, "只读的令牌或用户只能查询、下载和预览"),
+    "not_admin": (403, "只有本单位的管理员才能这样做"),
+    "local_only": (403, "本地模式（GONGWEN_LOCAL=1）只接受本机访问"),
+    "not_found": (404, "没有找到（或不属于本单位）"),
+    "unknown_kind": (404, "没有这种文书"),
+    "unknown_unit": (404, "没有这个单位"),
+    "number_taken": (409, "所选的期号已被使用"),
+    "series_full": (409, "编号已用到最大值，不能再编号"),
+    "idempotency_conflict": (409, "该Idempotency-Key已用于内容不同的另一个请求"),
+    "idempotency_in_progress": (409, "使用该Idempotency-Key的请求正在处理中，请稍后重试"),
+    "not_issued": (409, "这份文书已作废（或生成失败），不能再作废或更正"),
+    "not_finished": (409, "批量任务尚未完成"),
+    "token_exists": (409, "同名的令牌已存在"),
+    "user_exists": (409, "该用户名属于另一个单位"),
+    "too_large": (413, "请求内容过大"),
+    "unsupported_media_type": (415, "请求内容应为JSON（Content-Type: application/json）"),
+    "invalid": (422, "数据或查询参数有误，fields逐项指出错在哪里"),
+    "render_failed": (500, "生成文书失败，未保存任何内容"),
+    "internal": (500, "服务器内部错误（已记录），请稍后重试"),
+    "render_timeout": (503, "生成文书超过时限已停止，未保存任何内容"),
+}
+STATUS_TEXT = {400: "请求有误", 401: "需要认证", 403: "没有权限", 404: "没有找到",
+               409: "与登记簿冲突", 413: "内容过大", 415: "格式不对", 422: "数据有误",
+               500: "服务器出错", 503: "暂时无法完成"}
+BODY_ERRORS = ("bad_request", "bad_json", "too_large", "unsupported_media_type", "invalid")
+RENDER_ERRORS = ("render_failed", "internal", "render_timeout")
+
+TAGS = [
+    {"name": "文书种类", "description": "有哪些文书，各自的数据格式（JSON Schema）。"},
+    {"name": "签发与登记簿", "description": "签发（编号、生成DOCX和PDF、登记），查询登记簿，"
+                                            "下载，作废与更正。"},
+    {"name": "预览", "description": "生成草稿：不占用文号，不保存任何内容。"},
+    {"name": "批量任务", "description": "一次提交多份文书，异步生成，完成后下载zip。"},
+    {"name": "本单位", "description": "调用方所属单位的资料、API令牌和用户（多为管理员）。"},
+    {"name": "操作记录", "description": "本单位的操作记录（管理员）。"},
+]
+# Operations anyone may call, even when authentication is on (service.gate.login.PUBLIC).
+OPEN = {"listKinds", "kindSchema"}
+# Operations that store nothing and so are open to read-only callers too (READING_POSTS).
+READING = {"get"}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "调用方自己的请求编号（1至255个可见ASCII字符）。同一调用方用同一个键重发相同的"
+                   "请求，返回第一次的结果（响应头Idempotent-Replayed: true），不再占用文号；"
+                   "同一个键用于内容不同的请求答409 idempotency_conflict。另一个令牌或用户的"
+                   "同名键是另一个请求。",
+    "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,255}$"}}
+
+# Chinese descriptions (and field titles) for the schemas whose models are documented in
+# English docstrings; a field title is replaced only where pydantic made one up.
+SCHEMA_TEXT: dict[str, tuple[str, dict[str, str | tuple[str, str]]]] = {
+    "ErrorBody": ("错误响应：稳定的错误代码（error）、中文说明（message）和逐项的字段错误"
+                  "（fields）。错误代码见各响应的说明和x-error-codes。",
+                  {"error": "错误代码", "message": "说明", "fields": "字段错误"}),
+    "FieldError": ("一个字段的错误。", {"path": ("字段路径", "如 items.0.data.enterprise"),
+                                        "message": "说明"}),
+    "Issued": ("一份已签发的文书：签发请求的响应，也是登记簿的一行。", {
+        "id": "文书id", "kind": "文书种类",
+        "number": ("序号", "编号中的流水号；不编号的文书种类为null"),
+        "number_text": ("文号", "印在文书上的文号，如（煤）移〔2022〕1号；不编号的为null"),
+        "label": "标题摘要", "year": "年度", "issued_at": "签发时间",
+        "issued_by": "签发人", "sha256": ("文件校验值", "各格式文件的SHA-256"),
+        "warnings": ("提示", "关于数据的提示，如未计入的记录"), "links": "下载链接",
+        "status": "状态", "note": "作废原因", "voided_at": "作废时间", "voided_by": "作废人",
+        "replaces": "更正的文书", "replaced_by": "被更正为"}),
+    "Links": ("已签发文书的下载链接。", {"docx": "DOCX", "pdf": "PDF"}),
+    "DocumentList": ("登记簿的一页，新的在前。", {"documents": "文书", "total": "总数",
+                                                 "limit": "每页条数", "offset": "起始位置"}),
+    "KindInfo": ("一种文书。", {"kind": "文书种类", "name": "名称", "description": "说明",
+                               "numbered": "是否编号", "links": "链接"}),
+    "KindList": ("本服务能生成的文书种类。", {"kinds": "文书种类"}),
+    "BatchRequest": ("批量任务：至多2000项，要生成的格式，以及是否签发（编号登记）。", {}),
+    "BatchStatus": ("批量任务的进度。", {
+        "id": "任务编号", "status": ("状态", "queued：排队中；running：进行中；finished：已完成"),
+        "total": "总项数", "done": "已完成", "failed": "失败", "pending": "待处理",
+        "created_at": "提交时间", "links": ("链接", "self：进度；zip：结果下载")}),
+    "AuditEntry": ("一条操作记录。", {"seq": "序号", "at": "时间", "actor": "操作人",
+                                     "action": "操作", "target": "对象", "detail": "详情",
+                                     "address": "来源地址"}),
+    "AuditList": ("本单位操作记录的一页，新的在前。", {"events": "记录", "total": "总数",
+                                                     "limit": "每页条数", "offset": "起始位置"}),
+    "Profile": ("单位资料：新建文书时表单中预先填好的内容。", {}),
+    "UnitOut": ("单位：代码及其资料。", {"code": "单位代码", "profile": "单位资料"}),
+    "TokenIn": ("本单位新的API令牌。", {}),
+    "TokenInfo": ("本单位的一个令牌：名称和权限（不含令牌本身）。", {
+        "name": "令牌名称", "read_only": "只读", "admin": "管理本单位", "revoked": "已撤销"}),
+    "TokenList": ("本单位的令牌。", {"tokens": "令牌"}),
+    "NewToken": ("新建的令牌：只显示这一次。", {"name": "令牌名称", "token": "令牌"}),
+    "UserIn": ("本单位的新用户，或给已有用户设新密码。", {}),
+    "UserInfo": ("本单位的一个用户。", {"username": "用户名", "active": "有效",
+                                       "admin": "管理本单位", "read_only": "只读"}),
+    "UserList": ("本单位的用户。", {"users": "用户"}),
+    "UserName": ("刚建立或重设密码的用户。", {"username": "用户名"}),
+    "VoidRequest": ("作废：写明这份文书为什么不再有效。", {}),
+    "Analysis": ("【案例剖析】：模板中的三个方面，至少写一个。", {}),
+    "Finding": ("发现的一处重大事故隐患或一项非法违法行为：周报统计表的一行。", {}),
+    "Person": ("联系人，印作“姓名  联系方式：电话”。", {}),
+    "Principal": ("签署承诺书的主要负责人。", {}),
+}
+
+
+def pascal(name: str) -> str:
+    return "".join(part.title() for part in name.replace("_", "-").split("-"))
+
+
+def errors(*codes: str) -> dict[str, Any]:
+    """Error responses for `codes`, one per HTTP status (described in `describe_errors`)."""
+    out: dict[str, Any] = {}
+    for code in codes:
+        status = str(ERROR_CODES[code][0])
+        response = out.setdefault(status, {
+            "description": "", "x-error-codes": [],
+            "content": {"application/json": {"schema": ERR}}})
+        if code not in response["x-error-codes"]:
+            response["x-error-codes"].append(code)
+    return out
+
+
+def with_errors(responses: dict[str, Any], *codes: str) -> dict[str, Any]:
+    """`responses` with the error responses of `codes` added (merged per status)."""
+    for status, response in errors(*codes).items():
+        if status in responses:
+            listed = responses[status]["x-error-codes"]
+            listed += [c for c in response["x-error-codes"] if c not in listed]
+        else:
+            responses[status] = response
+    return responses
+
+
+def describe_errors(responses: dict[str, Any]) -> None:
+    for status, response in responses.items():
+        codes = response.get("x-error-codes")
+        if codes:
+            listed = "；".join(f"{code}：{ERROR_CODES[code][1]}" for code in codes)
+            response["description"] = f"{STATUS_TEXT[int(status)]}。错误代码——{listed}"
+
+
+def binary(fmt: str, description: str, headers: dict[str, Any] | None = None
+            ) -> dict[str, Any]:
+    out = {"description": description,
+           "content": {MEDIA_TYPES[fmt]: {"schema": {"type": "string", "format": "binary"}}}}
+    if headers:
+        out["headers"] = headers
+    return out
+
+
+def json_response(ref: str, description: str, headers: dict[str, Any] | None = None
+                  ) -> dict[str, Any]:
+    out = {"description": description,
+           "content": {"application/json": {"schema": {"$ref": ref}}}}
+    if headers:
+        out["headers"] = headers
+    return out
+
+
+def header(description: str) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": "string"}}
+
+
+LOCATION = header("新资源的地址")
+REPLAYED = header("为true时，这是同一Idempotency-Key的重复请求，返回的是第一次的结果")
+DISPOSITION = header("附件名：filename*为中文文件名（RFC 6266），filename为ASCII备用名")
+
+
+def fixture_examples(kind: Kind) -> dict[str, Any]:
+    """The kind's fixtures (fixtures/<kind>.json and fixtures/<kind>-*.json) as OpenAPI
+    examples named by file stem; none when the fixtures folder is missing."""
+    if not FIXTURES.is_dir():
+        return {}
+    longer = [k for k in KINDS if k != kind.name and k.startswith(kind.name + "-")]
+    examples: dict[str, Any] = {}
+    for path in sorted(FIXTURES.glob("*.json")):
+        stem = path.stem
+        if not (stem == kind.name or stem.startswith(kind.name + "-")):
+            continue
+        if any(stem == k or stem.startswith(k + "-") for k in longer):
+            continue  # another kind's, whose name begins with this one's
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            log.warning("fixture %s left out of the OpenAPI examples: %s", path, exc)
+            continue
+        variant = stem[len(kind.name) + 1:]
+        examples[stem] = {"summary": f"{kind.short}示例" + (f"（{variant}）" if variant else ""),
+                          "value": value}
+    return examples
+
+
+def batch_items(schemas: dict[str, Any]) -> None:
+    """Publish BatchItem as one object per kind (a oneOf with a discriminator on `kind`)
+    instead of the runtime model's {kind: enum, data: object}."""
+    loose = schemas.pop("BatchItemIn")
+    mapping: dict[str, str] = {}
+    for kind in KINDS.values():
+        name = f"BatchItem{kind.model.__name__}"
+        schemas[name] = {
+            "type": "object", "title": name,
+            "description": f"批量任务中的一份{kind.title}：data应为{kind.model.__name__}。"
+                           "提交时只检查data是对象，执行该项时才按文书种类校验，"
+                           "不符的项记为失败并写入结果的errors.jsonl。",
+            "properties": {
+                "kind": {"type": "string", "const": kind.name, "title": "文书种类"},
+                "data": {"title": "文书数据", "anyOf": [
+                    {"$ref": SCHEMAS + kind.model.__name__},
+                    {"type": "object", "title": "未校验的数据",
+                     "description": "提交时接受任何对象：数据在执行该项时才校验"}]},
+                "ref": copy.deepcopy(loose["properties"]["ref"]),
+            },
+            "required": ["kind", "data"], "additionalProperties": False}
+        mapping[kind.name] = SCHEMAS + name
+    schemas["BatchItem"] = {
+        "title": "BatchItem",
+        "description": "批量任务的一项：文书种类（kind）、该种文书的数据（data），可带本方案件编号"
+                       "（ref）。同一单位、同一种文书、同一ref只签发一次；不带ref时按内容识别。",
+        "oneOf": [{"$ref": ref} for ref in mapping.values()],
+        "discriminator": {"propertyName": "kind", "mapping": mapping}}
+    schemas["BatchRequest"]["properties"]["items"]["items"] = {"$ref": SCHEMAS + "BatchItem"}
+
+
+def chinese_schemas(schemas: dict[str, Any]) -> None:
+    for name, (description, fields) in SCHEMA_TEXT.items():
+        schema = schemas.get(name)
+        if schema is None:
+            continue
+        schema["description"] = description
+        for key, text in fields.items():
+            prop = schema.get("properties", {}).get(key)
+            if prop is None:
+                continue
+            title, about = text if isinstance(text, tuple) else (text, None)
+            if prop.get("title") in (None, key.replace("_", " ").title()):
+                prop["title"] = title
+            if about is not None:
+                prop["description"] = about
+    for kind in KINDS.values():  # the payload models: the kind's own Chinese description
+        schemas[kind.model.__name__]["description"] = f"{kind.title}：{kind.description}"
+
+
+def batch_paths(request_ref: str, status_ref: str) -> dict[str, Any]:
+    batch_id = [{"name": "id", "in": "path", "required": True, "description": "任务编号",
+                 "schema": {"type": "string"}}]
+    content: dict[str, Any] = {"schema": {"$ref": request_ref}}
+    notice = fixture_examples(KINDS["transfer-notice"]).get("transfer-notice")
+    if notice is not None:
+        item = {"kind": "transfer-notice", "ref": "东岭应急〔2022〕交办001",
+                "data": notice["value"]}
+        content["examples"] = {"transfer-notice": {
+            "summary": "一份交办（移送）书的草稿（带本方案件编号ref）",
+            "value": {"items": [item], "formats": ["pdf"], "issue": False}}}
+    return {
+        "/api/v1/batches": {"post": {
+            "operationId": "submitBatch", "summary": "提交批量任务（异步，返回任务编号）",
+            "description": "同一Idempotency-Key与相同请求再次提交，返回原任务"
+                           "（Idempotent-Replayed: true）；每项可带ref（本方案件编号），"
+                           "已签发的事项不会再次编号。提交时只检查各项的形式，"
+                           "各项数据在执行时校验，不符的项记入结果中的errors.jsonl。",
+            "tags": ["批量任务"],
+            "parameters": [IDEMPOTENCY_KEY],
+            "requestBody": {"required": True, "content": {"application/json": content}},
+            "responses": {"202": json_response(status_ref, "已排队（或同一任务的重复提交）", {
+                "Location": LOCATION, "Idempotent-Replayed": REPLAYED}),
+                **errors(*BODY_ERRORS, "bad_idempotency_key", "idempotency_conflict")}}},
+        "/api/v1/batches/{id}": {"get": {
+            "operationId": "batchStatus", "summary": "批量任务进度", "tags": ["批量任务"],
+            "parameters": batch_id,
+            "responses": {"200": json_response(status_ref, "任务进度"), **errors("not_found")}}},
+        "/api/v1/batches/{id}.zip": {"get": {
+            "operationId": "batchZip", "summary": "下载批量任务结果（zip）", "tags": ["批量任务"],
+            "parameters": batch_id,
+            "responses": {"200": {"description": "生成的文件、manifest.json和errors.jsonl",
+                                  "headers": {"Content-Disposition": DISPOSITION},
+                                  "content": {"application/zip": {"schema": {
+                                      "type": "string", "format": "binary"}}}},
+                          **errors("not_found", "not_finished")}}},
+    }
+
+
+def unit_paths(ref: dict[str, str]) -> dict[str, Any]:
+    def body(name: str) -> dict[str, Any]:
+        return {"required": True, "content": {"application/json": {"schema": {"$ref": ref[name]}}}}
+
+    def named(name: str, description: str) -> list[dict[str, Any]]:
+        return [{"name": name, "in": "path", "required": True, "description": description,
+                 "schema": {"type": "string"}}]
+
+    tag = ["本单位"]
+    return {
+        "/api/v1/unit": {
+            "get": {"operationId": "getUnit", "summary": "本单位及其资料", "tags": tag,
+                    "responses": {"200": json_response(ref["UnitOut"], "调用方所属的单位"),
+                                  **errors("unknown_unit")}},
+            "put": {"operationId": "updateUnit", "summary": "修改本单位资料（管理员）",
+                    "tags": tag, "requestBody": body("Profile"),
+                    "responses": {"200": json_response(ref["UnitOut"], "已保存"),
+                                  **errors(*BODY_ERRORS, "not_admin", "unknown_unit")}}},
+        "/api/v1/unit/tokens": {
+            "get": {"operationId": "listUnitTokens", "summary": "本单位的API令牌（管理员）",
+                    "tags": tag,
+                    "responses": {"200": json_response(ref["TokenList"], "本单位的令牌"),
+                                  **errors("not_admin")}},
+            "post": {"operationId": "createUnitToken", "summary": "新建本单位的API令牌（管理员）",
+                     "tags": tag, "requestBody": body("TokenIn"),
+                     "responses": {"201": json_response(ref["NewToken"], "新令牌（只显示这一次）"),
+                                   **errors(*BODY_ERRORS, "not_admin", "unknown_unit",
+                                             "token_exists")}}},
+        "/api/v1/unit/tokens/{name}": {"delete": {
+            "operationId": "revokeUnitToken", "summary": "撤销本单位的API令牌（管理员）",
+            "tags": tag, "parameters": named("name", "令牌名称"),
+            "responses": {"204": {"description": "已撤销"}, **errors("not_admin", "not_found")}}},
+        "/api/v1/unit/users": {
+            "get": {"operationId": "listUnitUsers", "summary": "本单位的用户（管理员）",
+                    "tags": tag,
+                    "responses": {"200": json_response(ref["UserList"], "本单位的用户"),
+                                  **errors("not_admin")}},
+            "post": {"operationId": "setUnitUser", "summary": "新建用户或重设密码（管理员）",
+                     "description": "重设密码后，该用户的所有会话随即结束。另一单位的用户答404。",
+                     "tags": tag, "requestBody": body("UserIn"),
+                     "responses": {"201": json_response(ref["UserName"], "已保存"),
+                                   **errors(*BODY_ERRORS, "not_admin", "not_found",
+                                             "user_exists")}}},
+        "/api/v1/unit/users/{username}/disable": {"post": {
+            "operationId": "disableUnitUser", "summary": "停用本单位的用户（管理员）",
+            "description": "该用户的所有会话随即结束。", "tags": tag,
+            "parameters": named("username", "用户名"),
+            "responses": {"204": {"description": "已停用"}, **errors("not_admin", "not_found")}}},
+    }
