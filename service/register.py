@@ -29,11 +29,13 @@ from service.entries import (
     fingerprint,
     holder_gone,
     matter_key,
+    owner,
     scoped_key,
 )
 from service.kinds.base import Series
 from service.lookup import Lookup, Record
 from service.numbering import SeriesFull
+from service.search import search_text
 from service.tables import DEFAULT_UNIT, Document, File
 
 Rendered = tuple[dict[str, bytes], list[str]]  # files by format, warnings to keep with them
@@ -119,10 +121,30 @@ class Register(Lookup):
                 matter: str | None) -> tuple[int, int] | Record:
         """Take the next number of `series` for a document still to be rendered, in a short
         transaction: its (row, serial), or the earlier document of the same matter. The
-        caller renders, then calls `complete` (or `spoil`)."""
+        caller renders, then calls `complete` (or `spoil`). A number this matter reserved
+        in a process that died is taken over, not spoiled: it was never sent out."""
         entry = Entry(unit, kind, replace(series, key=f"{unit}|{series.key}"), year, label,
                       data, None, issued_by, matter)
+        if matter and (adopted := self._adopt(entry)):
+            return adopted
         return self._reserve(entry)
+
+    def _adopt(self, entry: Entry) -> tuple[int, int] | None:
+        """Take over this matter's reservation left by a dead process, if it is for the same
+        series and year (a ref may come back with other data)."""
+        with numbering.write_session(self.engine) as s:
+            doc = s.execute(select(Document).where(
+                Document.matter == entry.matter, Document.status == "pending")
+            ).scalar_one_or_none()
+            if (doc is None or not holder_gone(doc) or doc.serial is None
+                    or doc.series != (entry.series.key if entry.series else None)
+                    or doc.year != entry.year):
+                return None
+            doc.note, doc.issued_at, doc.issued_by = owner(), datetime.now(UTC), entry.issued_by
+            doc.label, doc.data = entry.label, json.dumps(entry.data, ensure_ascii=False)
+            doc.fingerprint = fingerprint(entry.kind, entry.data)
+            doc.search = search_text(doc.number_text, entry.label, entry.data)
+            return doc.seq, doc.serial
 
     def spoil(self, seq: int, note: str) -> None:
         """Mark a reserved number used up without a document (its render failed)."""

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.kinds.base import Series
-from service.register import Register
+from service.register import Record, Register
 from service.tables import Document
 from tests.test_register import fake_render, register  # noqa: F401  (fixture)
 
@@ -140,3 +140,23 @@ def test_a_reservation_of_a_living_process_is_still_in_progress(register: Regist
     _pending_held_by(register, os.getpid())
     with pytest.raises(IdempotencyInProgress):
         _retry(register)
+
+
+def test_a_matters_reservation_left_by_a_dead_process_is_taken_over(register: Register) -> None:  # noqa: F811
+    """A batch consumer killed between numbering and rendering: the next one renders the
+    matter under the number it had, so the series stays gapless and nothing is spoiled."""
+    series = Series(key="K", year=2022, pattern="K〔2022〕{serial}号")
+    kwargs = {"kind": "transfer-notice", "series": series, "year": 2022, "label": "k",
+              "data": {"n": 1}, "issued_by": "job", "unit": "default", "matter": "m-1"}
+    seq, serial = register.reserve(**kwargs)  # type: ignore[arg-type, misc]
+    assert serial == 1
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    with Session(register.engine) as s, s.begin():
+        doc = s.execute(select(Document).where(Document.seq == seq)).scalar_one()
+        doc.note = f"owner={socket.gethostname()}:{dead.pid}"
+    assert register.reserve(**kwargs) == (seq, 1)  # type: ignore[arg-type]
+    record = register.complete(seq, fake_render(1))
+    assert record.serial == 1 and record.status == "issued"
+    again = register.reserve(**kwargs)  # type: ignore[arg-type]
+    assert isinstance(again, Record) and again.replayed and again.serial == 1

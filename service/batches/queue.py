@@ -77,6 +77,8 @@ def run_chunk(batch_id: str, start: int, end: int, task: Task | None = None) -> 
         else:
             results = [engine.preview_item(item, formats) for item in items]
         for item, result in zip(items, results, strict=True):
+            if result.error and result.error.get("error") == "idempotency_in_progress":
+                continue  # another task is issuing this matter now: it records the result
             store.store(reg, batch_id, item.line - 1, result)
     except Exception as err:
         if not last_try:

@@ -94,15 +94,20 @@ def pending_items(register: Register, batch_id: str, start: int, end: int) -> li
 
 
 def store(register: Register, batch_id: str, idx: int, result: Result) -> None:
-    """Record an item's result and files in one transaction, and mark the job alive."""
+    """Record an item's result and files in one transaction, and mark the job alive. An
+    item already finished (by a requeued copy of its task) keeps its first result."""
     failed = result.error is not None
     outcome = error_entry(result) if failed else manifest_entry(result)
     with Session(register.engine) as s, s.begin():
+        recorded = s.execute(update(BatchItem).where(
+            BatchItem.batch_id == batch_id, BatchItem.idx == idx,
+            BatchItem.status == "pending").values(
+                status="failed" if failed else "done",
+                outcome=json.dumps(outcome, ensure_ascii=False)))
+        if not getattr(recorded, "rowcount", 0):
+            return
         for fmt, (name, content) in result.files.items():
             s.merge(BatchFile(batch_id=batch_id, idx=idx, format=fmt, name=name, content=content))
-        s.execute(update(BatchItem).where(BatchItem.batch_id == batch_id, BatchItem.idx == idx)
-                  .values(status="failed" if failed else "done",
-                          outcome=json.dumps(outcome, ensure_ascii=False)))
         waiting = s.execute(select(func.count()).select_from(BatchItem).where(
             BatchItem.batch_id == batch_id, BatchItem.status == "pending")).scalar_one()
         s.execute(update(Batch).where(Batch.id == batch_id)
