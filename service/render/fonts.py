@@ -54,7 +54,7 @@ CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache" / "fonts"
 COMPACT_FACES = (("Noto Serif CJK SC", "Bold"), ("Noto Serif CJK SC", "Regular"),
                  ("Noto Sans CJK SC", "Regular"), ("Noto Sans CJK SC", "Bold"))
 SUFFIX = " GB2312"
-BUILD = "14"  # bump when the copies are made differently
+BUILD = "15"  # bump when the copies are made differently
 # What the copies keep: GB 2312, ASCII, Latin-1, punctuation, number forms, enclosed
 # numerals, CJK symbols, full-width forms.
 _RANGES = ((0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x2150, 0x218F), (0x2460, 0x24FF),
@@ -72,9 +72,8 @@ LATIN_FAMILIES = (
     ("Gongwen Latin Hei", "黑体,Noto Sans CJK SC"),
 )
 LATIN_FACES = ("Times New Roman", "Liberation Serif", "TeX Gyre Termes")
-# ASCII and Latin-1 but for the spaces and ·, and the combining marks (a mark must come from
-# the font of the letter it sits on, or it prints as a box)
-LATIN_RANGES = ((0x21, 0x7E), (0xA1, 0xB6), (0xB8, 0xFF), (0x300, 0x36F))
+# ASCII and Latin-1 but for the spaces and ·
+LATIN_RANGES = ((0x21, 0x7E), (0xA1, 0xB6), (0xB8, 0xFF))
 
 
 def font_dirs() -> list[Path]:

@@ -23,6 +23,7 @@ from service.text import clean
 log = logging.getLogger(__name__)
 
 MAX_LISTED = 20  # characters named in one warning
+LATIN_FAMILIES = ("Times New Roman", "Liberation ", "TeX Gyre ")
 _FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)")
 _ESCAPE = re.compile(r"[\\\-:,]")  # special in a Fontconfig pattern
 # Not printed at all, so never tofu: variation selectors and the Mongolian ones.
@@ -54,13 +55,19 @@ def _printable() -> tuple[list[int], list[int]] | None:
     for stack in font_stacks():
         try:
             out = subprocess.run(
-                ["fc-match", "--sort", "--format", "%{charset}\n", stack],
+                ["fc-match", "--sort", "--format", "%{family[0]}\t%{charset}\n", stack],
                 capture_output=True, text=True, timeout=30, check=True,
             ).stdout
         except (OSError, subprocess.SubprocessError) as exc:
             log.warning("cannot list the fonts' characters (%s): glyphs are not checked", exc)
             return None
-        ranges.extend(r for line in out.splitlines() for r in _charset_ranges(line))
+        # The Latin faces (and their Sans and Mono sisters, fonts-liberation2) print only
+        # through the copy cut to Latin (fonts.LATIN_RANGES): a combining mark only they
+        # have still comes out as a box, so they do not count here.
+        for line in out.splitlines():
+            family, _, charset = line.partition("\t")
+            if not family.startswith(LATIN_FAMILIES):
+                ranges.extend(_charset_ranges(charset))
     starts: list[int] = []
     ends: list[int] = []
     for low, high in sorted(ranges):
