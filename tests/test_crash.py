@@ -74,12 +74,25 @@ def pg_lock_holder(conn: psycopg.Connection[Any], pids: Iterable[int]) -> int | 
     return None
 
 
+def stopped_holder(holder: Callable[[list[int]], int | None], pids: list[int]) -> int | None:
+    """A worker frozen (SIGSTOP) while it still holds the numbering lock, or None. Seeing
+    the lock and then killing could otherwise hit a worker that committed in between."""
+    pid = holder(pids)
+    if pid is None:
+        return None
+    os.kill(pid, signal.SIGSTOP)
+    if holder(pids) == pid:
+        return pid
+    os.kill(pid, signal.SIGCONT)
+    return None
+
+
 def kill_while_issuing(server: Gunicorn, holder: Callable[[list[int]], int | None],
                        received: list[Any]) -> int:
     """SIGKILL the worker that holds the numbering lock; wait until gunicorn has replaced
     it and five more documents were issued. The killed PID."""
     workers = server.workers()
-    victim = wait_for(lambda: holder(workers))
+    victim = wait_for(lambda: stopped_holder(holder, workers))
     os.kill(victim, signal.SIGKILL)
     wait_for(lambda: len(server.workers()) == WORKERS and victim not in server.workers())
     done = len(received)
