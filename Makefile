@@ -12,7 +12,7 @@ TEST_PACKAGES := chromium redis-server postgresql libreoffice-writer-nogui
 BENCH_PACKAGES := wrk libreoffice-writer-nogui python3-uno
 UNOSERVER := bench/.unoserver-venv/bin/unoserver
 
-.PHONY: run test system test-system venv lint templates bench clean
+.PHONY: run test system test-system venv lint templates layout bench clean
 
 system:
 	@scripts/setup-system.sh
@@ -52,6 +52,12 @@ bench: venv
 
 templates: venv
 	$(BIN)/python scripts/build_docx_templates.py
+
+# Every fixture as PDF beside LibreOffice's rendering of its DOCX, one PNG per fixture in
+# var/layout/, with the page counts compared (exit 1 where they differ).
+layout: venv
+	@scripts/setup-system.sh libreoffice-writer-nogui
+	$(BIN)/python scripts/compare_layout.py --pictures
 
 clean:
 	rm -rf $(VENV) var/cache instance/*.sqlite3

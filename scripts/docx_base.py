@@ -19,6 +19,15 @@ from docx.shared import Mm, Pt, RGBColor, Twips
 OUT = Path(__file__).resolve().parents[1] / "templates" / "docx"
 
 GRID = 579  # twips: 22 lines in the 225 mm 版心
+# Where a style or the page grid has the line pitch, the template has `{{ line }}`: the
+# renderer writes the pitch the document needs (service/render/pitch.py: 579, or closed up
+# to 530 or 500 when that saves a page, as the PDF does).
+LINE = "line"
+# GB/T 9704 5.2.2: 28 characters a line. Word's and LibreOffice's character grids
+# (w:docGrid linesAndChars) disagree (LibreOffice makes a cell at least a glyph wide: 14–16
+# characters a line), so body text is condensed by 0.25 pt (Word's 紧缩), which both honour:
+# 28 × 15.75 pt fit the 442.2 pt 版心.
+CONDENSED = -5  # twentieths of a point
 TABLE_LINE = 280  # twips: 14 pt lines for 10.5 pt table text
 TABLE_INFO_LINE = 400  # twips: 20 pt lines for the 14 pt lines around a table
 FANGSONG, XBS, HEI, KAI = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312"
@@ -71,17 +80,24 @@ def _fonts(rpr_owner, family: str, size: float) -> None:  # type: ignore[no-unty
         rfonts.set(qn(attr), value)
 
 
+def grid_lines(n: int = 1) -> int:
+    """A length of `n` grid lines, as the renderer's pitch (a sentinel for `n * line`)."""
+    return sentinel(LINE if n == 1 else f"{LINE} * {n}")
+
+
 def _style(doc, name: str, *, base: str = "Normal", family: str = FANGSONG, size: float = 16,
            align=None, first_chars: int = 0, left_chars: int = 0, right_chars: int = 0,
-           before: int = 0, line: int = GRID, keep_next: bool = False):  # type: ignore[no-untyped-def]
-    """A paragraph style: font on all four rFonts slots, exact grid line, indents in chars."""
+           before: int = 0, line: int | None = None,
+           keep_next: bool = False):  # type: ignore[no-untyped-def]
+    """A paragraph style: font on all four rFonts slots, exact line (the renderer's pitch by
+    default), indents in chars."""
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles[base]
     style.quick_style = True
     _fonts(style, family, size)
     pf = style.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = Twips(line)
+    pf.line_spacing = Twips(grid_lines() if line is None else line)
     pf.space_before = Twips(before)
     pf.space_after = Twips(0)
     pf.keep_with_next = keep_next
@@ -138,19 +154,32 @@ def base_document(*, landscape: bool = False):  # type: ignore[no-untyped-def]
     pf = normal.paragraph_format
     pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = Twips(GRID)
+    pf.line_spacing = Twips(grid_lines())
     pf.space_before = pf.space_after = Twips(0)
     pf.widow_control = True
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CONDENSED))
+    rpr.insert_element_before(spacing, "w:w", "w:kern", "w:position", "w:sz", "w:szCs",
+                              "w:highlight", "w:u", "w:effect", "w:lang")
+    # No extra space between Chinese and digits or letters (Word's default adds a quarter
+    # em): the PDF has none, and 28 characters would not fit. LibreOffice ignores these.
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        off = OxmlElement(tag)
+        off.set(qn("w:val"), "0")
+        _insert_ppr(normal.element.get_or_add_pPr(), off)
 
     _style(doc, "公文标题", family=XBS, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
     _style(doc, "发文字号", align=WD_ALIGN_PARAGRAPH.CENTER, before=0)
-    _style(doc, "主送机关", before=GRID)
+    _style(doc, "主送机关", before=grid_lines())
     _style(doc, "正文", first_chars=2)
     _style(doc, "一级标题", family=HEI, first_chars=2, keep_next=True)
     _style(doc, "二级标题", family=KAI, first_chars=2, keep_next=True)
-    _style(doc, "附件说明", first_chars=2, keep_next=True)
-    _style(doc, "附件说明续", left_chars=11, keep_next=True)
-    _style(doc, "发文机关署名", align=WD_ALIGN_PARAGRAPH.RIGHT, before=2 * GRID, keep_next=True)
+    # Keep-with-next only for the last item (it keeps the list's end with the signature):
+    # set on the paragraphs (keep_with_next_if), never on the whole list.
+    _style(doc, "附件说明", first_chars=2)
+    _style(doc, "附件说明续", left_chars=11)
+    _style(doc, "发文机关署名", align=WD_ALIGN_PARAGRAPH.RIGHT, before=grid_lines(2),
+           keep_next=True)
     _style(doc, "成文日期", align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
     _style(doc, "附注")
     _banji_rules(_style(doc, "版记", size=14, first_chars=1))
@@ -184,7 +213,7 @@ def base_document(*, landscape: bool = False):  # type: ignore[no-untyped-def]
     # Only the pitch: with type="lines" Word/LibreOffice snap 36 pt title lines to two grid
     # lines; exact line spacing on every style already keeps body text on the 22-line grid.
     grid.attrib.pop(qn("w:type"), None)
-    grid.set(qn("w:linePitch"), str(GRID))
+    grid.set(qn("w:linePitch"), str(grid_lines()))
 
     doc.settings.odd_and_even_pages_header_footer = True
     for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
@@ -241,6 +270,23 @@ def at_page_foot(paragraph) -> None:  # type: ignore[no-untyped-def]
                         ("w:xAlign", "center"), ("w:yAlign", "bottom"), ("w:w", width)):
         frame.set(qn(attr), value)
     _insert_ppr(ppr, frame)
+
+
+def hanging(paragraph, left: int, hang: int) -> None:  # type: ignore[no-untyped-def]
+    """Indent a paragraph by `left` twips with its first line `hang` twips further left
+    (numbers or sentinels): wrapped lines then align after a label or an item number. The
+    *Chars forms are zeroed, since Word would prefer a style's to these."""
+    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
+    for attr, value in (("w:leftChars", "0"), ("w:left", str(left)), ("w:hangingChars", "0"),
+                        ("w:hanging", str(hang)), ("w:firstLineChars", "0")):
+        ind.set(qn(attr), value)
+
+
+def keep_with_next_if(paragraph, expr: str) -> None:  # type: ignore[no-untyped-def]
+    """w:keepNext on this paragraph only where the Jinja `expr` is true (1) at render."""
+    paragraph.paragraph_format.keep_with_next = True
+    keep = paragraph._p.pPr.find(qn("w:keepNext"))
+    keep.set(qn("w:val"), str(sentinel(f"1 if ({expr}) else 0")))
 
 
 def para(doc, text: str, style: str):  # type: ignore[no-untyped-def]
@@ -307,12 +353,13 @@ def _theme(data: bytes) -> bytes:
 
 
 def _finish(path: Path) -> None:
-    """Replace the sentinels in word/document.xml and rewrite the zip with fixed timestamps."""
+    """Replace the sentinels in word/document.xml and word/styles.xml and rewrite the zip
+    with fixed timestamps."""
     with zipfile.ZipFile(path) as z:
         items = [(info, z.read(info)) for info in z.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for info, data in items:
-            if info.filename == "word/document.xml":
+            if info.filename in ("word/document.xml", "word/styles.xml"):
                 xml = data.decode("utf-8")
                 xml = re.sub(r'"-?(7\d{3})"', _jinja_value, xml)
                 data = xml.encode("utf-8")

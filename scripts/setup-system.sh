@@ -48,3 +48,19 @@ if [ ! -f "$fonts/FandolFang-Regular.otf" ]; then
   rm -rf "$tmp" var/cache/texlive-lang-chinese_*.deb
   echo "Fandol fonts in $fonts"
 fi
+
+# LibreOffice and Word-like tools on this machine (a server converting the DOCX, an officer's
+# desktop) see the fonts the Word templates name through the same stand-ins, with no
+# configuration of their own: the Fandol faces go where fontconfig looks for system fonts,
+# and the alias file (deploy/fontconfig/gongwen-fonts.conf) into /etc/fonts/conf.d.
+system_fonts=/usr/local/share/fonts/gongwen
+conf=/etc/fonts/conf.d/65-gongwen-fonts.conf
+if ! cmp -s deploy/fontconfig/gongwen-fonts.conf "$conf" \
+   || ! cmp -s "$fonts/FandolFang-Regular.otf" "$system_fonts/FandolFang-Regular.otf"; then
+  $sudo mkdir -p "$system_fonts"
+  $sudo cp "$fonts/FandolFang-Regular.otf" "$fonts/FandolKai-Regular.otf" "$system_fonts/"
+  $sudo cp deploy/fontconfig/gongwen-fonts.conf "$conf"
+  $sudo chmod 644 "$conf" "$system_fonts"/*.otf
+  $sudo fc-cache -f >/dev/null
+  echo "fonts for LibreOffice: $system_fonts, $conf"
+fi

@@ -174,18 +174,27 @@ def test_signature_seal_date_and_deadline_in_order() -> None:
     assert paragraphs[3] == "清源市市场监督管理局“百日攻坚”办公室："
 
 
-def test_a_long_unit_wraps_under_itself_not_under_the_label() -> None:
+def test_a_unit_too_long_to_follow_its_label_moves_whole_to_the_next_line() -> None:
+    """A unit's name is never broken in the seal block: 承诺单位（盖章）： and the 20
+    characters of the township's name do not fit one line, so the name goes whole onto the
+    next, right-aligned to the 版心 (GB/T 9704: the seal block is not split)."""
     ctx = context(load_fixture("commitment-letter-township"))
-    assert ctx["sign_left"] == 0.0 and ctx["unit_hang"] == 9.0
+    name = "东岭县市场监督管理局西河镇市场监督管理所"
+    assert ctx["sign_unit"] == f"承诺单位（盖章）：\n{name}"
+    assert ctx["sign_left"] == 0.0 and 27 <= ctx["unit_hang"] + len(name) <= 27.7
     document = docx.Document(io.BytesIO(render(KIND.name, ctx, "docx")))
     seal = next(p for p in document.paragraphs if p.text.startswith("承诺单位（盖章）："))
-    assert seal.paragraph_format.left_indent == 9 * 320 * 635  # EMU
-    assert seal.paragraph_format.first_line_indent == -9 * 320 * 635
+    assert seal.text == f"承诺单位（盖章）：\n{name}"
+    assert seal.paragraph_format.left_indent == round(ctx["unit_hang"] * 320) * 635  # EMU
+    with pdfplumber.open(io.BytesIO(render(KIND.name, ctx, "pdf"))) as pdf:
+        lines = pdf.pages[0].extract_text().splitlines()
+    assert name in lines and "承诺单位（盖章）：" in lines
 
 
 def test_campaign_can_be_named() -> None:
     ctx = context(letter(campaign="安全生产大检查大整治大提升行动"))
-    assert ctx["title_lines"][-1]["text"] == "关于安全生产大检查大整治大提升行动的承诺书"
+    title = "".join(line["text"] for line in ctx["title_lines"])
+    assert title.endswith("关于安全生产大检查大整治大提升行动的承诺书")
     assert "按照安全生产大检查大整治大提升行动“三级”承诺制要求" in ctx["opening"]
 
 

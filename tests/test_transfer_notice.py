@@ -144,7 +144,7 @@ def test_docx_uses_the_named_styles() -> None:
 
     document = docx.Document(io.BytesIO(render(KIND.name, ctx, "docx")))
     styles = [(p.style.name, p.text) for p in document.paragraphs]
-    assert styles[0] == ("公文标题", "安全生产领域风险隐患大排查大整治“百日攻坚”")
+    assert styles[0] == ("公文标题", "安全生产领域风险隐患")
     assert ("发文字号", "（煤）移〔2022〕1号") in styles
     assert ("成文日期", "2022年1月7日") in styles
     assert styles[-1][0] == "版记"

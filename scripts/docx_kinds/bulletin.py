@@ -8,7 +8,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
-from docx_base import GRID, para, title
+from docx_base import GRID, hanging, para, sentinel, title
 
 from docx_kinds.typical_case import case_sections, case_start_style
 
@@ -53,7 +53,9 @@ def fill(doc) -> None:  # type: ignore[no-untyped-def]
     masthead.add_run("{{ issued_on }}")
     para(doc, "{{ contents_heading }}", "目录标题")
     para(doc, "{%p for line in contents %}", "")
-    para(doc, "{{ line }}", "正文")
+    entry = para(doc, "{{ line }}", "正文")  # a wrapped entry hangs after its number
+    hanging(entry, sentinel("((2 + hang(line)) * 320)|round|int"),
+            sentinel("(hang(line) * 320)|round|int"))
     para(doc, "{%p endfor %}", "")
     para(doc, "{%p for case in cases %}", "")
     case_sections(doc, "case", new_page=True, byline=True)

@@ -155,7 +155,14 @@ def build(doc: CommitmentLetter, serial: int | None) -> dict[str, Any]:
     addressee = doc.addressee.rstrip("：:")
     principal = f"{PRINCIPAL}{doc.principal.name}（{doc.principal.title}）"
     unit = f"{SEAL}{doc.unit}"
+    unit_hang = text_width_em(SEAL)
     widest = max(text_width_em(principal), text_width_em(unit))
+    if widest > TYPE_AREA_EM:
+        # A unit's name is never broken in the seal block: too long to follow its label,
+        # it goes whole onto the next line, as far right as it needs to fit.
+        unit = f"{SEAL}\n{doc.unit}"
+        unit_hang = max(0.0, min(unit_hang, TYPE_AREA_EM - text_width_em(doc.unit)))
+        widest = TYPE_AREA_EM
     return {
         "draft": False,  # not numbered: a preview and the issued letter are built alike
         "title_lines": [
@@ -172,7 +179,7 @@ def build(doc: CommitmentLetter, serial: int | None) -> dict[str, Any]:
         "sign_unit": unit,
         "sign_left": max(0.0, float(int(TYPE_AREA_EM - 2 - widest))),
         "principal_hang": text_width_em(PRINCIPAL),
-        "unit_hang": text_width_em(SEAL),
+        "unit_hang": unit_hang,
         "signed_on": cn_date(doc.signed_on),
         "deadline": deadline,
         "deadline_note": f"（本承诺书须于{deadline}前报送{addressee}）",

@@ -15,7 +15,7 @@ from service.kinds.summary_model import (
     Measure,
     Summary,
 )
-from service.text import cn_date, text_width_em, title_lines
+from service.text import cn_date, title_lines
 
 WEEKLY_MARK = "（周报）"
 FORM_NAMES = {
@@ -36,11 +36,9 @@ def _title(doc: Summary) -> list[dict[str, Any]]:
         parts = [doc.campaign, FORM_NAMES["weekly"]] if doc.campaign else [FORM_NAMES["weekly"]]
     else:
         parts = [(doc.campaign or DEFAULT_CAMPAIGN) + FORM_NAMES[doc.layout]]
-    lines: list[tuple[str, float]] = []
-    for part in parts:  # the landscape 版心 holds 29 characters of 2号 type
-        fits = text_width_em(part) * TITLE_PT <= LANDSCAPE_AREA_PT
-        lines.extend([(part, 0.0)] if fits else title_lines([part]))
-    return [{"text": text, "tight": tight} for text, tight in lines]
+    # the landscape 版心 holds 29 characters of 2号 type
+    return [{"text": text, "tight": tight}
+            for text, tight in title_lines(parts, TITLE_PT, LANDSCAPE_AREA_PT)]
 
 
 def _status(f: Finding, end: date) -> str:

@@ -26,12 +26,15 @@ from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from service.render import pitch
 from service.render.formats import TEMPLATE_DIR
+from service.render.grid import hang
 
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _MARKED_PARAGRAPH = re.compile(r"\n<w:p([ >])")
 _BODY = docx.oxml.ns.qn("w:body")
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_STYLES = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
 
 
 class _Template(DocxTemplate):
@@ -47,8 +50,15 @@ class _Template(DocxTemplate):
 
 
 def environment() -> SandboxedEnvironment:
-    """The Jinja environment templates run in: sandboxed, autoescaped, strict about names."""
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    """The Jinja environment templates run in: sandboxed, autoescaped, strict about names,
+    with `hang` (the width of an item number, for hanging indents)."""
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env.globals["hang"] = hang
+    return env
+
+
+# Names the renderer adds to every context: the line pitch in twips.
+RENDERER_NAMES = frozenset({"line"})
 
 
 @cache
@@ -83,6 +93,7 @@ class _Prepared:
     document: etree._Element  # the w:document element with an empty w:body
     parts: tuple[_Part, ...]
     unchanged: bytes
+    styles: pitch.Styles
 
 
 _env = environment()
@@ -105,7 +116,7 @@ def _prepare(kind: str) -> _Prepared:
             parts.append(_Part(part.partname.lstrip("/"), _compile(template.patch_xml(xml)),
                                template.get_headers_footers_encoding(xml), True))
     for part in document.part.package.parts:
-        if part.content_type == _FOOTNOTES:
+        if part.content_type in (_FOOTNOTES, _STYLES):  # the styles carry the line pitch
             xml = template.patch_xml(part.blob.decode("utf-8"))
             parts.append(_Part(part.partname.lstrip("/"), _compile(xml), "utf-8", False))
     for name in ("author", "comments", "identifier", "language", "subject", "title"):
@@ -123,8 +134,9 @@ def _prepare(kind: str) -> _Prepared:
                 target.writestr(info, source.read(info.filename))
     skeleton = deepcopy(document.element)
     skeleton.replace(skeleton.find(_BODY), etree.Element(_BODY))
+    styles = pitch.read_styles(document.styles.element)
     return _Prepared(template, _compile(template.patch_xml(template.get_xml())), document_name,
-                     skeleton, tuple(parts), unchanged.getvalue())
+                     skeleton, tuple(parts), unchanged.getvalue(), styles)
 
 
 def prepare(kind: str) -> None:
@@ -139,10 +151,15 @@ def _render_part(prepared: _Prepared, template: Template, context: dict[str, Any
 
 
 def render_docx(kind: str, context: dict[str, Any]) -> bytes:
-    """Render the DOCX of one document."""
+    """Render the DOCX of one document, at the line pitch it needs (service.render.pitch)."""
     with _lock:  # preparing a kind takes a moment; do it once, not in every thread
         prepared = _prepare(kind)
+    context = {**context, "line": pitch.GRID_TWIPS}
     body = prepared.tools.fix_tables(_render_part(prepared, prepared.body, context))
+    closer = pitch.closer_twips(body, prepared.styles)
+    if closer != pitch.GRID_TWIPS:
+        context["line"] = closer
+        body = prepared.tools.fix_tables(_render_part(prepared, prepared.body, context))
     for number, element in enumerate(
             body.xpath("//wp:docPr", namespaces=docx.oxml.ns.nsmap), 1001):
         element.attrib["id"] = str(number)  # docxtpl's fix_docpr_ids

@@ -15,6 +15,7 @@ from weasyprint.text.fonts import FontConfiguration
 from service.render import fonts, weasy
 from service.render.fetcher import StaticOnlyFetcher
 from service.render.formats import STATIC_DIR, TEMPLATE_DIR
+from service.render.grid import TYPE_AREA_PT, grid_paragraph, hang
 
 _env = SandboxedEnvironment(
     loader=FileSystemLoader(TEMPLATE_DIR / "html"),
@@ -23,6 +24,9 @@ _env = SandboxedEnvironment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.globals["grid"] = grid_paragraph
+_env.globals["hang"] = hang
+_env.globals["banji_width"] = TYPE_AREA_PT - 28  # 版记: 四号, one 14 pt character in from each side
 _fetcher = StaticOnlyFetcher(STATIC_DIR)
 _base_url = STATIC_DIR.as_uri() + "/"
 # WeasyPrint keeps fonts and caches in these objects; they are built once per process and
@@ -32,8 +36,9 @@ _font_config: FontConfiguration | None = None
 _stylesheet: weasyprint.CSS | None = None
 _tighter: list[weasyprint.CSS] = []
 # GB/T 9704 7.3.5.4: when the signature or 版记 would go over to a page of its own, close
-# up the line spacing rather than print that page: 24, then 25.5 lines instead of 22.
-TIGHTER_PITCHES = (26.5, 25.0)
+# up the line spacing rather than print that page: 24, 25.5, then 26.5 lines instead of 22
+# (the last for a three-line title: 16 pt type on 24 pt lines still reads openly).
+TIGHTER_PITCHES = (26.5, 25.0, 24.0)
 TYPE_AREA_HEIGHT_PT = 225 / 25.4 * 72
 
 
