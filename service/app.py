@@ -45,6 +45,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         db,
         gate,
         http_errors,
+        lead_api,
+        ledger_views,
         openapi,
         unit_api,
         unit_web,
@@ -56,7 +58,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     gate.init_app(app)
     cli.init_app(app)
     http_errors.init_app(app)
-    for blueprint in (api.bp, batches_api.bp, unit_api.bp, audit_views.bp, openapi.bp, web.bp,
-                      unit_web.bp):
+    for blueprint in (api.bp, batches_api.bp, unit_api.bp, lead_api.bp, ledger_views.bp,
+                      audit_views.bp, openapi.bp, web.bp, unit_web.bp):
         app.register_blueprint(blueprint)
     return app

@@ -170,6 +170,8 @@ def bulletin_command(cases: str, week: str, out: str, issued_on: str, formats: s
 
 
 def init_app(app: Flask) -> None:
-    """Add the render, batch and bulletin commands."""
-    for command in (render_command, batch_command, bulletin_command):
+    """Add the render, batch, bulletin and ledger commands."""
+    from service.ledger_views import ledger_command
+
+    for command in (render_command, batch_command, bulletin_command, ledger_command):
         app.cli.add_command(command)

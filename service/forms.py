@@ -61,6 +61,8 @@ def _field(name: str, schema: dict[str, Any], defs: dict[str, Any], required: bo
               "required": required,
               "help": s.get("description", ""), "default": s.get("x-default", s.get("default"))}
     kind = s.get("type")
+    if s.get("x-widget") == "hidden":  # carried by the page (a lead's id), never typed in
+        return FormField(widget="hidden", **common)
     if kind == "object" or "properties" in s:
         req = set(s.get("required", []))
         children = [_field(f"{name}.{k}" if name else k, v, defs, k in req)

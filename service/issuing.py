@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from service import leads
 from service.errors import Conflict, NotFound
 from service.kinds import KINDS, Kind
 from service.register import (
@@ -161,6 +162,13 @@ def preview(kind_name: str, payload: bytes | str | dict[str, Any], fmt: Format) 
     return Draft(content, f"草稿-{kind.short}.{fmt}", warnings)
 
 
+def render_final(kind_name: str, payload: bytes | str | dict[str, Any], fmt: Format) -> bytes:
+    """Render a document that is never numbered nor stored, without the draft mark (a
+    ledger printed from the register's state)."""
+    kind = get_kind(kind_name)
+    return _render(kind, {**kind.build(validate(kind, payload), None), "draft": False}, fmt)
+
+
 def issue(
     register: Register,
     kind_name: str,
@@ -176,14 +184,20 @@ def issue(
     render every format and store it."""
     kind = get_kind(kind_name)
     doc = validate(kind, payload)
+    lead = getattr(doc, "lead", None)
+    if lead is not None:  # a notice transferring a registered lead: the unit's, not yet sent
+        leads.check_open(register.engine, unit, lead)
     with _conflicts():
-        return register.issue(
+        record = register.issue(
             kind=kind.name, series=kind.series(doc), year=kind.dated(doc).year,
             label=kind.label(doc), data=doc.model_dump(mode="json"),
             render=lambda serial: _render_all(kind, doc, serial),
             idempotency_key=idempotency_key, issued_by=issued_by, unit=unit, matter=matter,
             replaces=replaces,
         )
+    if kind.name == leads.NOTICE and not record.replayed:
+        leads.sync(register.engine, unit)  # the notice's lead, made or transferred, now
+    return record
 
 
 def _render_all(kind: Kind, doc: BaseModel, serial: int | None

@@ -4,10 +4,11 @@ the gate's accounts, drafts and batch jobs. Feature modules use these; Alembic r
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -197,3 +198,49 @@ class AuditEvent(Base):
     target: Mapped[str | None] = mapped_column(String(120))
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
     address: Mapped[str | None] = mapped_column(String(64))
+
+
+class Lead(Base):
+    """A reported lead (线索) of a unit's ledger: registered, transferred by a notice, answered
+    by the receiving side, then closed (销号) or sent back. `reporter` is private."""
+
+    __tablename__ = "leads"
+    __table_args__ = (UniqueConstraint("unit", "year", "serial"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(32), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    serial: Mapped[int] = mapped_column(Integer)
+    received_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(100))
+    reporter: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(20))
+    enterprise: Mapped[str | None] = mapped_column(Text)
+    locality: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    # the transfer notice (交办文书) and what it says: to whom, when, by when
+    document_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    transferred_to: Mapped[str | None] = mapped_column(Text)
+    transferred_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # registered, transferred, answered, returned, closed
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    feedback: Mapped[str | None] = mapped_column(Text)  # JSON: the receiving side's answer
+    returned_reason: Mapped[str | None] = mapped_column(Text)
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_reason: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class LeadFile(Base):
+    """The signed feedback report of a lead (PDF or image), with its SHA-256."""
+
+    __tablename__ = "lead_files"
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -12,6 +12,7 @@ MODULES = [
     "typical_case",
     "bulletin",
     "summary",
+    "lead_ledger",
 ]
 
 

@@ -23,6 +23,9 @@ Code = Annotated[str, StringConstraints(
 )]
 
 
+LeadId = Annotated[str, StringConstraints(pattern="^[0-9a-f]{32}$")]
+
+
 class TransferNotice(Strict):
     """交办（移送）书: a reported or inspected matter handed to a unit for handling."""
 
@@ -62,6 +65,11 @@ class TransferNotice(Strict):
     issued_on: Day = Field(title="成文日期", description="文号的年份取成文日期的年份",
                            json_schema_extra={"x-default": "today"})
     cc: list[ShortText] = Field(default_factory=list, title="抄送", max_length=MAX_ITEMS)
+    lead: LeadId | None = Field(
+        default=None, title="线索",
+        description="由已登记的线索交办时填该线索的id，交办书随即记入该线索；不填则按本交办书"
+                    "新建一条线索。不印在交办书上",
+        json_schema_extra={"x-widget": "hidden"})
 
     @field_validator("basis")
     @classmethod

@@ -1,0 +1,99 @@
+"""The OpenAPI paths of the leads (service.lead_api): the closed loop's operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.openapi_parts import BODY_ERRORS, errors, json_response
+
+TAG = ["线索与反馈"]
+LEDGER_MEDIA = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _id(description: str) -> list[dict[str, Any]]:
+    return [{"name": "id", "in": "path", "required": True, "description": description,
+             "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}]
+
+
+def _query(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "string", **schema}}
+
+
+def lead_paths(ref: dict[str, str]) -> dict[str, Any]:
+    """Paths of /api/v1/leads and the notices' feedback, given the schema refs by name."""
+    def body(name: str) -> dict[str, Any]:
+        return {"required": True, "content": {"application/json": {"schema": {"$ref": ref[name]}}}}
+
+    lead = json_response(ref["LeadOut"], "线索")
+    decide = errors(*BODY_ERRORS, "not_found", "lead_not_answered", "lead_not_overdue")
+    day = {"format": "date"}
+    return {
+        "/api/v1/leads": {
+            "post": {"operationId": "registerLead", "summary": "登记线索", "tags": TAG,
+                     "description": "按接报日期的年份取本单位的下一个线索编号。举报人信息只在"
+                                    "本单位的线索和线索清单中出现。",
+                     "requestBody": body("LeadIn"),
+                     "responses": {"201": lead, **errors(*BODY_ERRORS)}},
+            "get": {"operationId": "listLeads", "summary": "本单位的线索", "tags": TAG,
+                    "description": "status取registered、transferred、answered、returned、closed，"
+                                   "或overdue（逾期未反馈）、due_soon（两日内到期）、escalated"
+                                   "（提级核查）、open（待反馈）；as_of为判断逾期的日期，"
+                                   "默认今天。反馈期限按自然日计算。",
+                    "parameters": [
+                        _query("status", "状态或筛选"), _query("as_of", "判断日期", **day),
+                        _query("from", "接报日期起", **day), _query("to", "接报日期止", **day)],
+                    "responses": {"200": json_response(ref["LeadList"], "线索及逾期计数"),
+                                  **errors("invalid")}}},
+        "/api/v1/leads/{id}": {"get": {
+            "operationId": "getLead", "summary": "一条线索", "tags": TAG,
+            "parameters": _id("线索id"), "responses": {"200": lead, **errors("not_found")}}},
+        "/api/v1/leads/{id}/file": {"get": {
+            "operationId": "getLeadFile", "summary": "下载反馈材料（签字的报告）", "tags": TAG,
+            "parameters": _id("线索id"),
+            "responses": {"200": {"description": "反馈材料", "content": {
+                t: {"schema": {"type": "string", "format": "binary"}}
+                for t in ("application/pdf", "image/png", "image/jpeg")}},
+                **errors("not_found")}}},
+        "/api/v1/leads/{id}/accept": {"post": {
+            "operationId": "acceptLead", "summary": "销号（反馈已办结）", "tags": TAG,
+            "parameters": _id("线索id"),
+            "responses": {"200": lead, **errors("not_found", "lead_not_concluded")}}},
+        "/api/v1/leads/{id}/return": {"post": {
+            "operationId": "returnLead", "summary": "退回反馈", "tags": TAG,
+            "parameters": _id("线索id"), "requestBody": body("Reason"),
+            "responses": {"200": lead, **decide}}},
+        "/api/v1/leads/{id}/escalate": {"post": {
+            "operationId": "escalateLead", "summary": "提级核查（逾期未反馈）", "tags": TAG,
+            "parameters": _id("线索id"), "requestBody": body("Reason"),
+            "responses": {"200": lead, **decide}}},
+        **{f"/api/v1/leads/ledger.{fmt}": {"get": {
+            "operationId": f"leadLedger{fmt.capitalize()}",
+            "summary": f"每日举报问题线索清单（{fmt.upper()}）", "tags": TAG,
+            "description": "本单位在接报日期from至to之间的线索，按附件7的16列及填表说明；"
+                           "只给to为当日清单，都不给为今天。public=1为公开版（三公开），"
+                           "不含举报人信息和备注。",
+            "parameters": [_query("from", "接报日期起", **day), _query("to", "接报日期止", **day),
+                           _query("public", "公开版", enum=["0", "1"])],
+            "responses": {"200": {"description": "线索清单", "content": {media: {
+                "schema": {"type": "string", "format": "binary"}}}}, **errors("invalid")}}}
+            for fmt, media in LEDGER_MEDIA.items()},
+        "/api/v1/documents/{id}/feedback": {"put": {
+            "operationId": "recordFeedback", "summary": "登记交办书的反馈", "tags": TAG,
+            "description": "接收日期、异议（交办后2日内）、实际反馈日期、是否属实、办理结果、"
+                           "查处进展、答复情况、签字负责人；再次提交即替换。",
+            "parameters": _id("交办书id"), "requestBody": body("FeedbackIn"),
+            "responses": {"200": lead, **errors(*BODY_ERRORS, "not_found", "lead_closed",
+                                                "objection_too_late")}}},
+        "/api/v1/documents/{id}/feedback/file": {"put": {
+            "operationId": "attachFeedbackFile", "summary": "上传反馈材料（PDF或图片）",
+            "tags": TAG, "parameters": _id("交办书id"),
+            "requestBody": {"required": True, "content": {
+                t: {"schema": {"type": "string", "format": "binary"}}
+                for t in ("application/pdf", "image/png", "image/jpeg")}},
+            "responses": {"200": lead, **errors("not_found", "unsupported_file",
+                                                "file_too_large", "too_large")}}},
+    }
