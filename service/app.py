@@ -46,6 +46,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         gate,
         http_errors,
         lead_api,
+        lead_web,
         ledger_views,
         openapi,
         unit_api,
@@ -59,6 +60,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     http_errors.init_app(app)
     for blueprint in (api.bp, batches_api.bp, unit_api.bp, lead_api.bp, ledger_views.bp,
-                      audit_views.bp, openapi.bp, web.bp, unit_web.bp):
+                      audit_views.bp, openapi.bp, web.bp, unit_web.bp, lead_web.bp):
         app.register_blueprint(blueprint)
     return app

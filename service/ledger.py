@@ -8,7 +8,13 @@ from datetime import date
 from typing import Any
 
 from service import issuing, units
-from service.kinds.lead_ledger import FORM_TITLE, PUBLIC_TITLE
+from service.kinds.lead_ledger import (
+    CELL_CHARS,
+    CONTENT_CHARS,
+    FORM_TITLE,
+    PUBLIC_TITLE,
+    RESULT_CHARS,
+)
 from service.lead_deadlines import listing
 from service.leads import LeadView
 from service.register import Register
@@ -30,6 +36,16 @@ def _results(lead: LeadView) -> str | None:
     return "；".join(parts) or None
 
 
+def _fit(value: Any, key: str) -> Any:
+    """A text cut to what its cell holds (service.kinds.lead_ledger), on one line."""
+    if not isinstance(value, str):
+        return value
+    limit = {"content": CONTENT_CHARS, "results": RESULT_CHARS,
+             "progress": RESULT_CHARS}.get(key, CELL_CHARS)
+    text = " ".join(value.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _row(lead: LeadView, public: bool) -> dict[str, Any]:
     feedback = lead.feedback or {}
     row = {"source": lead.source, "reporter": lead.reporter, "content": lead.content,
@@ -43,7 +59,7 @@ def _row(lead: LeadView, public: bool) -> dict[str, Any]:
            "note": lead.note}
     if public:  # never handed to the renderer at all, not merely not printed
         row["reporter"] = row["note"] = None
-    return {k: v for k, v in row.items() if v not in (None, "")}
+    return {k: _fit(v, k) for k, v in row.items() if v not in (None, "")}
 
 
 def payload(register: Register, unit: str, start: date, end: date, public: bool

@@ -13,7 +13,7 @@ from babel.dates import format_datetime, get_timezone
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
 from werkzeug.datastructures import MultiDict
 
-from service import audit, corrections, issuing, units
+from service import audit, corrections, issuing, lead_web, leads, units
 from service.db import get_register
 from service.drafts import load_draft, save_draft
 from service.errors import Malformed, ServiceError
@@ -146,7 +146,8 @@ def _expired(err: CsrfFailed) -> Any:
 def home() -> str:
     """The kinds and the latest issued documents."""
     records, total = get_register().find(unit=current_unit(), limit=10)
-    return render_template("web/home.html", kinds=KINDS.values(), records=records, total=total)
+    return render_template("web/home.html", kinds=KINDS.values(), records=records, total=total,
+                           due=lead_web.overdue_counts())
 
 
 @bp.route("/new/<kind_name>", methods=["GET", "POST"])
@@ -160,6 +161,8 @@ def new(kind_name: str) -> Any:
             return _form_page(kind, flatten(draft[1]) if draft else {}, {})
         if record := _correcting(kind):
             return _form_page(kind, flatten(record.data), {})
+        if (lead_id := request.args.get("lead")) and kind.name == leads.NOTICE:
+            return _form_page(kind, {**_blank(kind), **lead_web.notice_values(lead_id)}, {})
         if doc_id := request.args.get("from"):
             record = get_register().get(doc_id, current_unit())
             if record is None or record.kind != kind.name:

@@ -160,14 +160,17 @@ VARIANTS = [
         ("findings", "*", f) for f in ("enterprise", "township", "industry", "detail",
                                        "checked_by", "nature", "supervised_by", "plan")),
         titled=frozenset({("campaign",)})),
+    Variant("lead-ledger", "lead-ledger"),
 ]
 LIST_ITEMS = 3  # values put into each list of texts
 
 
 def text_paths(schema: dict[str, Any], node: dict[str, Any] | None = None,
                path: Path = ()) -> Iterator[Path]:
-    """Every free-text field of a JSON schema (not enums, dates or months)."""
+    """Every free-text field of a JSON schema (not enums, dates, months or hidden ids)."""
     node = schema if node is None else node
+    if node.get("x-widget") == "hidden":  # an id the page carries (a lead's), not text
+        return
     if "$ref" in node:
         node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
     for sub in node.get("anyOf", []):

@@ -33,6 +33,8 @@ def model_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
     paths = []
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
+        if (info.json_schema_extra or {}).get("x-widget") == "hidden":  # type: ignore[union-attr]
+            continue  # carried by the page (a lead's id): tests/test_leads_web.py
         inner = info.annotation
         if typing.get_origin(inner) in (typing.Union, types.UnionType):  # X | None
             inner = next(a for a in typing.get_args(inner) if a is not type(None))

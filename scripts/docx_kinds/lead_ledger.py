@@ -24,7 +24,7 @@ def _table(doc, public: bool) -> None:  # type: ignore[no-untyped-def]
     for cell, c in zip(table.rows[2].cells, cols, strict=True):
         cell_text(doc, cell, f"{{{{ row.{c['key']} }}}}",
                   "表格文字左" if c["key"] in LEFT else "表格文字")
-    keep_row_whole(table.rows[2])
+    keep_row_whole(table.rows[2])  # bounded cells: a row always fits a page
     cell_text(doc, table.rows[3].cells[0], "{%tr endfor %}")
 
 

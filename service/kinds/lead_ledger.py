@@ -7,12 +7,12 @@ The version for publication (三公开: 问题清单和查处进展, `public`) l
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from service.kinds.base import Day, Kind, ShortText, Strict, Text
+from service.kinds.base import Cleaned, Day, Kind, NonBlank, ShortText, Strict
 from service.text import cn_date, title_lines
 
 FORM_TITLE = "每日举报问题线索清单"
@@ -40,24 +40,42 @@ PRIVATE = {"reporter", "note"}
 WIDER = {"content": 12, "progress": 10}  # what the public version gives the dropped width
 
 
+# A row is never split over two pages (Word would clip a taller one, and a cell's text
+# would come out in pieces), so the cells are bounded: 200 characters of 举报内容 take 20
+# lines of its 33 mm column at 9 pt, 240 of the 330 pt below the title and header row.
+# service.ledger cuts a longer lead's text to fit, with "…".
+CONTENT_CHARS, RESULT_CHARS, CELL_CHARS = 200, 120, 60
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split("\n"))
+
+
+_OneLine = AfterValidator(_one_line)
+Cell = Annotated[str, StringConstraints(max_length=CELL_CHARS), Cleaned, NonBlank, _OneLine]
+Content = Annotated[str, StringConstraints(max_length=CONTENT_CHARS), Cleaned, NonBlank,
+                    _OneLine]
+Result = Annotated[str, StringConstraints(max_length=RESULT_CHARS), Cleaned, NonBlank, _OneLine]
+
+
 class LedgerRow(Strict):
     """One lead as the ledger prints it."""
 
-    source: ShortText = Field(title="举报来源")
-    reporter: ShortText | None = Field(default=None, title="举报人信息")
-    content: Text = Field(title="举报内容")
-    category: ShortText = Field(title="举报类型")
-    enterprise: ShortText | None = Field(default=None, title="涉及企业")
-    locality: ShortText | None = Field(default=None, title="属地政府")
-    document_number: ShortText | None = Field(default=None, title="交办文书文号")
-    transferred_to: ShortText | None = Field(default=None, title="交办单位")
+    source: Cell = Field(title="举报来源")
+    reporter: Cell | None = Field(default=None, title="举报人信息")
+    content: Content = Field(title="举报内容")
+    category: Cell = Field(title="举报类型")
+    enterprise: Cell | None = Field(default=None, title="涉及企业")
+    locality: Cell | None = Field(default=None, title="属地政府")
+    document_number: Cell | None = Field(default=None, title="交办文书文号")
+    transferred_to: Cell | None = Field(default=None, title="交办单位")
     transferred_on: Day | None = Field(default=None, title="交办日期")
     feedback_on: Day | None = Field(default=None, title="实际反馈日期")
-    substantiated: ShortText | None = Field(default=None, title="是否属实")
-    results: Text | None = Field(default=None, title="办理结果")
-    progress: Text | None = Field(default=None, title="查出进展情况")
-    reply: ShortText | None = Field(default=None, title="答复情况")
-    note: ShortText | None = Field(default=None, title="备注")
+    substantiated: Cell | None = Field(default=None, title="是否属实")
+    results: Result | None = Field(default=None, title="办理结果")
+    progress: Result | None = Field(default=None, title="查出进展情况")
+    reply: Cell | None = Field(default=None, title="答复情况")
+    note: Cell | None = Field(default=None, title="备注")
 
 
 class LeadLedger(Strict):
@@ -116,5 +134,5 @@ KIND = Kind(
     build=build,
     series=lambda doc: None,
     dated=lambda doc: doc.end,
-    label=lambda doc: f"{doc.unit}：{FORM_TITLE}（{cn_date(doc.start)}至{cn_date(doc.end)}）",
+    label=lambda doc: f"{doc.unit}{cn_date(doc.start)}至{cn_date(doc.end)}",
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -73,12 +74,27 @@ def advance(char: str) -> float:
     return 1.0
 
 
+def _in_word(char: str) -> bool:
+    """A letter, digit or mark of an alphabetic script: words of those break at spaces."""
+    return unicodedata.east_asian_width(char) not in ("W", "F") and (
+        char.isalnum() or unicodedata.category(char).startswith("M"))
+
+
 def _breakable(text: str, i: int) -> bool:
     """Whether a line may end before text[i]."""
     before, after = text[i - 1], text[i]
     if after in CLOSING or before in OPENING or after == " ":
         return False
+    if _in_word(before) and _in_word(after):
+        return False
     return not (before.isascii() and after.isascii() and before != " ")
+
+
+def _shaped(line: str) -> bool:
+    """Whether a line holds text whose shaping letter spacing would break (Arabic, Hebrew,
+    combining marks): it is then set without spacing."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL")
+               or unicodedata.category(c) in ("Mn", "Mc", "Me") for c in line)
 
 
 @dataclass(frozen=True)
@@ -110,13 +126,14 @@ def _lines(text: str, first: float, rest: float, size: float, width: float) -> I
             used += step
             end += 1
         if end >= len(text):
-            yield Line(text[start:], round(grid, 3))
+            yield Line(text[start:], 0.0 if _shaped(text[start:]) else round(grid, 3))
             return
         cut = _cut(text, start, end, avail, size)
         line = text[start:cut].rstrip(" ")
         natural = _width(line, size)
         gap = (avail - natural) / max(len(line) - 1, 1)
-        yield Line(line, round(gap if -MAX_SQUEEZE_PT <= gap <= MAX_STRETCH_PT else grid, 3))
+        spacing = gap if -MAX_SQUEEZE_PT <= gap <= MAX_STRETCH_PT else grid
+        yield Line(line, 0.0 if _shaped(line) else round(spacing, 3))
         start, indent = cut, rest
         while start < len(text) and text[start] == " ":
             start += 1
