@@ -125,13 +125,14 @@ def document() -> dict[str, Any]:
             conflicts.insert(0, "number_taken")
         if kind.numbered:
             conflicts.insert(0, "series_full")
+        links = ["not_found", "lead_transferred"] if "lead" in kind.model.model_fields else []
         paths[f"/api/v1/documents/{kind.name}"] = {"post": {
             "operationId": f"issue{pascal(kind.name)}", "summary": f"签发{kind.title}",
             "description": kind.description, "tags": ["签发与登记簿"], "requestBody": body,
             "parameters": [IDEMPOTENCY_KEY],
             "responses": {"201": json_response(ref[resp["Issued"]], "已签发：编号、生成并登记", {
                 "Location": LOCATION, "Idempotent-Replayed": REPLAYED}),
-                **errors(*BODY_ERRORS, "bad_idempotency_key", *conflicts,
+                **errors(*BODY_ERRORS, "bad_idempotency_key", *links, *conflicts,
                           *RENDER_ERRORS)}}}
         for fmt in MEDIA_TYPES:
             paths[f"/api/v1/render/{kind.name}.{fmt}"] = {"post": {
