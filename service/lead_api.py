@@ -111,7 +111,7 @@ def listing() -> Response:
                       fields=[{"path": n, "message": "不认识的查询参数"} for n in unknown])
     as_of = day_arg("as_of") or leads.today()
     engine, unit = get_register().engine, current_unit()
-    found = lead_deadlines.listing(engine, unit, request.args.get("status"), as_of,
+    found = lead_deadlines.listing(engine, unit, request.args.get("status") or None, as_of,
                                    day_arg("from"), day_arg("to"))
     counts = lead_deadlines.counts(engine, unit, as_of)
     return jsonify(LeadList(as_of=as_of, **counts, leads=[

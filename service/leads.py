@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service import audit
@@ -173,6 +174,13 @@ def sync(engine: Engine, unit: str) -> None:
     """Tie the unit's issued notices to their leads: a notice naming a lead transfers it,
     one naming none gets a lead made from it, and a corrected notice's lead moves to the
     correction. Idempotent; run before the leads are read."""
+    try:
+        _sync(engine, unit)
+    except IntegrityError:  # another process tied the same notice first (PostgreSQL)
+        _sync(engine, unit)
+
+
+def _sync(engine: Engine, unit: str) -> None:
     with write_session(engine) as s:
         linked = dict(s.execute(select(Lead.document_id, Lead.id).where(
             Lead.unit == unit, Lead.document_id.is_not(None))).all())

@@ -158,3 +158,24 @@ def test_another_units_leads_and_notices_do_not_exist(tmp_path: Path) -> None:
     reader = token(app, "r", "east", "--read-only")
     assert client.post("/api/v1/leads", json=LEAD, headers=reader).status_code == 403
     app.extensions["register"].dispose()
+
+
+@pytest.mark.slow
+def test_concurrent_notices_each_get_one_lead_on_postgresql(pg_url: str) -> None:
+    """Notices issued at once on PostgreSQL each get exactly one lead, numbered without gaps
+    or repeats, and no request fails (leads.sync runs after each issue, concurrently)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = create_app({"TESTING": True, "AUTH_REQUIRED": False, "DATABASE_URL": pg_url})
+
+    def issue(i: int) -> int:
+        data = {**load_fixture("transfer-notice"), "subject": f"第{i}号企业"}
+        return app.test_client().post(NOTICE, json=data).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(issue, range(12))) == [201] * 12
+    found = app.test_client().get("/api/v1/leads?status=").json["leads"]
+    assert len(found) == 12 and len({lead["document_id"] for lead in found}) == 12
+    assert sorted(lead["number"] for lead in found) == sorted(
+        f"线索〔2022〕{n}号" for n in range(1, 13))
+    app.extensions["register"].dispose()
