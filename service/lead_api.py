@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, send_file
 from pydantic import BaseModel, Field
 
-from service import lead_deadlines, lead_feedback, leads
+from service import lead_deadlines, lead_feedback, lead_summary, leads
 from service.api import json_body
 from service.db import get_register
 from service.errors import Invalid
@@ -170,3 +170,18 @@ def escalate(lead_id: str) -> Response:
     body: Reason = validate_json(Reason, json_body())
     return jsonify(out(lead_feedback.escalate(get_register().engine, current_unit(), lead_id,
                                               body.reason, issued_by())))
+
+
+@bp.get("/leads/summary")
+def summary_payload() -> Response:
+    """The 统计表（周报） payload with the unit's leads of a period as its records: post it to
+    /api/v1/documents/summary (or preview it) as it is, or add to it first."""
+    unknown = sorted(set(request.args) - {"from", "to", "filled_by"})
+    if unknown:
+        raise Invalid(f"不认识的查询参数：{'、'.join(unknown)}",
+                      fields=[{"path": n, "message": "不认识的查询参数"} for n in unknown])
+    end = day_arg("to") or leads.today()
+    start = day_arg("from") or end
+    filled_by = request.args.get("filled_by") or str(issued_by() or "未填")
+    return jsonify(lead_summary.weekly(get_register(), current_unit(), start, end, filled_by,
+                                       leads.today()))

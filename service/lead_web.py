@@ -4,15 +4,17 @@ back or escalate it. Only the caller's unit; posts carry the CSRF token."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from service import lead_deadlines, lead_feedback, leads
+from service import lead_deadlines, lead_feedback, lead_summary, leads
 from service.db import get_register
+from service.drafts import save_draft
 from service.errors import ServiceError
 from service.forms import flatten, form_for, payload_from_form
-from service.gate.login import current_unit, issued_by
+from service.gate.login import current_principal, current_unit, issued_by
 from service.lead_api import FILE_LIMIT, day_arg
 
 bp = Blueprint("lead_web", __name__)
@@ -119,6 +121,28 @@ def transfer(lead_id: str) -> Any:
     """交办: the transfer notice form, filled in from the lead."""
     leads.check_open(get_register().engine, current_unit(), lead_id)
     return redirect(url_for("web.new", kind_name=leads.NOTICE, lead=lead_id))
+
+
+@bp.post("/leads/summary")
+def summary_draft() -> Any:
+    """统计表（周报） from the leads of a period: a draft to check, preview and issue."""
+    start = day_arg_form("from")
+    end = day_arg_form("to")
+    if start is None or end is None or end < start:
+        return redirect(url_for("lead_web.leads_page", status="", bad_period=1))
+    payload = lead_summary.weekly(get_register(), current_unit(), start, end,
+                                  current_principal().name, leads.today())
+    draft_id = save_draft(get_register(), "summary", payload, unit=current_unit(),
+                          owner=issued_by())
+    return redirect(url_for("web.draft", draft_id=draft_id))
+
+
+def day_arg_form(name: str) -> date | None:
+    """A YYYY-MM-DD field of the posted form, or None."""
+    try:
+        return date.fromisoformat(request.form.get(name, ""))
+    except ValueError:
+        return None
 
 
 def overdue_counts() -> dict[str, int]:

@@ -48,6 +48,16 @@ def lead_paths(ref: dict[str, str]) -> dict[str, Any]:
                         _query("from", "接报日期起", **day), _query("to", "接报日期止", **day)],
                     "responses": {"200": json_response(ref["LeadList"], "线索及逾期计数"),
                                   **errors("invalid")}}},
+        "/api/v1/leads/summary": {"get": {
+            "operationId": "leadSummaryPayload", "summary": "由线索生成统计表（周报）的数据",
+            "tags": TAG,
+            "description": "统计期内接报的重大事故隐患、非法违法行为和瞒报事故线索及其反馈，作为"
+                           "统计表（周报）的问题记录；办理结果换算为处理措施和罚款，提级核查的线索"
+                           "计入提级核查，已销号的按已整改统计。返回的数据可原样提交签发或预览。",
+            "parameters": [_query("from", "统计期起", **day), _query("to", "统计期止", **day),
+                           _query("filled_by", "填表人")],
+            "responses": {"200": json_response("#/components/schemas/Summary", "统计表的数据"),
+                          **errors("invalid")}}},
         "/api/v1/leads/{id}": {"get": {
             "operationId": "getLead", "summary": "一条线索", "tags": TAG,
             "parameters": _id("线索id"), "responses": {"200": lead, **errors("not_found")}}},

@@ -179,3 +179,34 @@ def test_concurrent_notices_each_get_one_lead_on_postgresql(pg_url: str) -> None
     assert sorted(lead["number"] for lead in found) == sorted(
         f"线索〔2022〕{n}号" for n in range(1, 13))
     app.extensions["register"].dispose()
+
+
+def test_the_weekly_summary_takes_its_records_from_the_leads(client) -> None:  # type: ignore[no-untyped-def]
+    """The 统计表（周报） from the register: a closed lead with a fine counts as rectified
+    with 行政处罚 and its fine, an escalated one as 提级核查, a lead of the type 其他 not."""
+    closed = client.post("/api/v1/leads", json=LEAD).json
+    doc = issue_from(client, closed)
+    client.put(f"/api/v1/documents/{doc['id']}/feedback", json=ANSWER)
+    client.post(f"/api/v1/leads/{closed['id']}/accept")
+    late = client.post("/api/v1/leads", json={**LEAD, "category": "重大事故隐患",
+                                               "enterprise": "南山乡顺达加油站"}).json
+    issue_from(client, late, subject="南山乡顺达加油站")
+    client.post(f"/api/v1/leads/{late['id']}/escalate", json={"reason": "逾期未反馈"})
+    client.post("/api/v1/leads", json={**LEAD, "category": "其他"})
+    payload = client.get("/api/v1/leads/summary?from=2022-01-03&to=2022-01-09").json
+    records = payload["findings"]
+    assert [r["enterprise"] for r in records] == ["东岭县鑫源煤业有限公司", "南山乡顺达加油站"]
+    first, second = records
+    assert first["category"] == "illegal_act" and first["rectified_on"] == "2022-01-13"
+    assert first["measures"] == ["行政处罚", "责令停产整顿"] and first["fine_wan"] == 50
+    assert second["category"] == "major_hazard" and second["escalated"] is True
+    issued = client.post("/api/v1/documents/summary", json=payload)
+    assert issued.status_code == 201, issued.json
+    import io
+
+    import docx
+
+    table = docx.Document(io.BytesIO(client.get(issued.json["links"]["docx"]).data)).tables[-1]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert [r[1] for r in rows[1:]] == ["东岭县鑫源煤业有限公司", "南山乡顺达加油站"]
+    assert [r[3] for r in rows[1:]] == ["否", "是"]  # 是否提级核查

@@ -65,3 +65,16 @@ def test_the_home_page_counts_overdue_leads(client) -> None:  # type: ignore[no-
     assert "已逾期 1 条" in home
     page = client.get("/leads?status=overdue&as_of=2022-01-13").get_data(as_text=True)
     assert "已逾期 <strong>0</strong> 条" in page and "两日内到期 <strong>1</strong> 条" in page
+
+
+def test_the_summary_draft_is_made_from_the_leads(client) -> None:  # type: ignore[no-untyped-def]
+    issue_from(client, client.post("/api/v1/leads", json=LEAD).json)
+    token_ = csrf(client)
+    made = client.post("/leads/summary", data={"_csrf": token_, "from": "2022-01-03",
+                                               "to": "2022-01-09"})
+    assert made.status_code == 302 and "/drafts/" in made.headers["Location"]
+    draft = client.get(made.headers["Location"]).get_data(as_text=True)
+    assert "统计表" in draft
+    reversed_ = client.post("/leads/summary", data={"_csrf": token_, "from": "2022-01-09",
+                                                    "to": "2022-01-03"})
+    assert "bad_period=1" in reversed_.headers["Location"]
