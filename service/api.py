@@ -21,7 +21,7 @@ from service.register import Record
 from service.render import MEDIA_TYPES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-FORMAT = "any(docx, pdf):fmt"
+FORMAT = "any(docx, pdf, xlsx):fmt"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
@@ -31,7 +31,8 @@ def _issued(record: Record) -> Issued:
         label=record.label, year=record.year, issued_at=record.issued_at,
         issued_by=record.issued_by, sha256={f: sha for f, (sha, _) in record.files.items()},
         warnings=record.warnings,
-        links=Links(**{f: url_for("api.download", doc_id=record.id, fmt=f) for f in MEDIA_TYPES}),
+        links=Links(**{f: url_for("api.download", doc_id=record.id, fmt=f)
+                       for f in MEDIA_TYPES if f in record.files}),
         status=record.status, note=record.note, voided_at=record.voided_at,  # type: ignore[arg-type]
         voided_by=record.voided_by, replaces=record.replaces, replaced_by=record.replaced_by,
     )

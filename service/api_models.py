@@ -14,6 +14,7 @@ class Links(BaseModel):
 
     docx: str
     pdf: str
+    xlsx: str | None = Field(default=None, description="有表格的文书（统计表、线索清单）才有")
 
 
 class Issued(BaseModel):

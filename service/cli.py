@@ -81,8 +81,8 @@ def render_command(kind: str, source: str, output: str, issue: bool, unit: str) 
     """Render one document from a JSON file; --issue numbers and registers it."""
     out = Path(output)
     fmt = out.suffix.lstrip(".").lower()
-    if fmt not in ("docx", "pdf"):
-        raise CliError("输出文件的扩展名应为 .docx 或 .pdf", 2)
+    if fmt not in ("docx", "pdf", "xlsx"):
+        raise CliError("输出文件的扩展名应为 .docx、.pdf 或 .xlsx（统计表、线索清单）", 2)
     payload = read_json_file(_existing(source))
     try:
         if issue:

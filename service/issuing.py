@@ -24,7 +24,7 @@ from service.register import (
     SeriesFull,
     matter_key,
 )
-from service.render import FORMATS, Format, glyphs
+from service.render import Format, glyphs
 from service.render.pool import render_limited
 from service.tables import DEFAULT_UNIT
 from service.text import cn_date, xml_safe
@@ -155,6 +155,8 @@ class Draft:
 def preview(kind_name: str, payload: bytes | str | dict[str, Any], fmt: Format) -> Draft:
     """Render a draft: no number taken, nothing stored."""
     kind = get_kind(kind_name)
+    if fmt not in kind.formats:
+        raise NotFound(f"{kind.title}没有{fmt}格式", code="unknown_format")
     doc = validate(kind, payload)
     context = {**kind.build(doc, None), "draft": True}  # marked 草稿 whatever the kind
     content = _render(kind, context, fmt)
@@ -203,7 +205,8 @@ def issue(
 def _render_all(kind: Kind, doc: BaseModel, serial: int | None
                 ) -> tuple[dict[str, bytes], list[str]]:
     context = {**kind.build(doc, serial), "draft": False}
-    files: dict[str, bytes] = {fmt: _render(kind, context, fmt) for fmt in FORMATS}
+    files: dict[str, bytes] = {fmt: _render(kind, context, fmt)  # type: ignore[arg-type]
+                               for fmt in kind.formats}
     return files, [*context.get("warnings", []), *glyphs.warnings(context)]
 
 

@@ -18,7 +18,6 @@ from service.kinds.lead_ledger import (
 from service.lead_deadlines import listing
 from service.leads import LeadView
 from service.register import Register
-from service.render import xlsx
 from service.text import cn_date
 
 LEDGER = "lead-ledger"
@@ -78,10 +77,4 @@ def render(register: Register, unit: str, start: date, end: date, public: bool, 
     title = PUBLIC_TITLE if public else FORM_TITLE
     period = cn_date(start) if start == end else f"{cn_date(start)}至{cn_date(end)}"
     name = f"{title}（{period}）.{fmt}"
-    if fmt == "xlsx":
-        kind = issuing.get_kind(LEDGER)
-        context = kind.build(issuing.validate(kind, data), None)
-        content = xlsx.sheet(title, context["info"], context["columns"], context["values"],
-                             context["note"])
-        return content, name
     return issuing.render_final(LEDGER, data, fmt), name  # type: ignore[arg-type]

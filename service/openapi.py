@@ -107,7 +107,8 @@ def document() -> dict[str, Any]:
         paths[f"/api/v1/documents/{{id}}.{fmt}"] = {"get": {
             "operationId": f"download{pascal(fmt)}", "summary": f"下载已签发文书（{fmt}）",
             "description": "每次下载的文件逐字节相同。已作废的文书照原样提供，"
-                           "响应头X-Document-Status标明其状态。",
+                           "响应头X-Document-Status标明其状态。" + (
+                               "只有统计表和线索清单有xlsx。" if fmt == "xlsx" else ""),
             "tags": ["签发与登记簿"], "parameters": doc_id,
             "responses": {"200": binary(fmt, f"{fmt.upper()}文件", {
                 "Content-Disposition": DISPOSITION,
@@ -134,7 +135,7 @@ def document() -> dict[str, Any]:
                 "Location": LOCATION, "Idempotent-Replayed": REPLAYED}),
                 **errors(*BODY_ERRORS, "bad_idempotency_key", *links, *conflicts,
                           *RENDER_ERRORS)}}}
-        for fmt in MEDIA_TYPES:
+        for fmt in kind.formats:
             paths[f"/api/v1/render/{kind.name}.{fmt}"] = {"post": {
                 "operationId": f"preview{pascal(kind.name)}{pascal(fmt)}",
                 "summary": f"预览{kind.title}（草稿，不编号）", "tags": ["预览"],

@@ -32,6 +32,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "not_found": (404, "没有找到（或不属于本单位）"),
     "unknown_kind": (404, "没有这种文书"),
     "unknown_unit": (404, "没有这个单位"),
+    "unknown_format": (404, "这种文书没有这种格式（只有统计表和线索清单有xlsx）"),
     "number_taken": (409, "所选的期号已被使用"),
     "series_full": (409, "编号已用到最大值，不能再编号"),
     "idempotency_conflict": (409, "该Idempotency-Key已用于内容不同的另一个请求"),

@@ -115,3 +115,10 @@ class Kind:
     dated: Callable[[Any], date]  # the date whose year files the document in the register
     label: Callable[[Any], str]  # one line that identifies the document in the register
     numbered: bool = False  # True when issuing assigns a serial (series never None)
+    # context -> worksheets (service.render.xlsx.Sheet): a kind of tables is also an XLSX
+    sheets: Callable[[dict[str, Any]], list[Any]] | None = None
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The formats a document of this kind is rendered and stored in."""
+        return ("docx", "pdf", "xlsx") if self.sheets else ("docx", "pdf")

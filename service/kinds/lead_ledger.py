@@ -13,6 +13,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from service.kinds.base import Cleaned, Day, Kind, NonBlank, ShortText, Strict
+from service.render.xlsx import Block, Sheet
 from service.text import cn_date, title_lines
 
 FORM_TITLE = "每日举报问题线索清单"
@@ -124,6 +125,16 @@ def build(doc: LeadLedger, serial: int | None) -> dict[str, Any]:
     }
 
 
+def sheets(context: dict[str, Any]) -> list[Sheet]:
+    """The ledger as one worksheet: its columns, a row per lead, the note."""
+    columns = context["columns"]
+    rows = [[row.get(c["key"]) for c in columns] for row in context["values"]]
+    block = Block([c["width"] for c in columns], [[(c["header"], 1, 1) for c in columns]], rows,
+                  text_columns={i for i, c in enumerate(columns) if c["type"] == "text"})
+    title = context["title_lines"][-1]["text"]
+    return [Sheet(title, title, [context["info"]], [block], [context["note"]])]
+
+
 KIND = Kind(
     name="lead-ledger",
     title=FORM_TITLE,
@@ -135,4 +146,5 @@ KIND = Kind(
     series=lambda doc: None,
     dated=lambda doc: doc.end,
     label=lambda doc: f"{doc.unit}{cn_date(doc.start)}至{cn_date(doc.end)}",
+    sheets=sheets,
 )

@@ -15,6 +15,7 @@ from service.kinds.summary_model import (
     Measure,
     Summary,
 )
+from service.kinds.summary_sheets import sheets
 from service.text import cn_date, title_lines
 
 WEEKLY_MARK = "（周报）"
@@ -224,4 +225,5 @@ KIND = Kind(
     dated=lambda doc: doc.filled_on,
     label=_label,
     numbered=False,
+    sheets=sheets,
 )

@@ -20,4 +20,12 @@ def render(kind: str, context: dict[str, Any], fmt: Format) -> bytes:
         from service.render.pdf import render_pdf
 
         return render_pdf(kind, context)
+    if fmt == "xlsx":
+        from service.kinds import KINDS
+        from service.render.xlsx import workbook
+
+        sheets = KINDS[kind].sheets
+        if sheets is None:
+            raise ValueError(f"{kind} has no tables to put in a workbook")
+        return workbook(sheets(context))
     raise ValueError(f"unknown format {fmt!r}")

@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 from typing import Literal
 
-Format = Literal["docx", "pdf"]
+Format = Literal["docx", "pdf", "xlsx"]
+# Every kind is rendered as these; kinds with tables add xlsx (Kind.sheets).
 FORMATS: tuple[Format, ...] = ("docx", "pdf")
 MEDIA_TYPES: dict[str, str] = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 # Templates live at the top of the repository so clerks find them: templates/docx, /html.
