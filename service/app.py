@@ -45,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         db,
         gate,
         http_errors,
+        import_views,
         lead_api,
         lead_web,
         ledger_views,
@@ -60,6 +61,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     http_errors.init_app(app)
     for blueprint in (api.bp, batches_api.bp, unit_api.bp, lead_api.bp, ledger_views.bp,
+                      import_views.bp,
                       audit_views.bp, openapi.bp, web.bp, unit_web.bp, lead_web.bp):
         app.register_blueprint(blueprint)
     return app

@@ -170,8 +170,10 @@ def bulletin_command(cases: str, week: str, out: str, issued_on: str, formats: s
 
 
 def init_app(app: Flask) -> None:
-    """Add the render, batch, bulletin and ledger commands."""
+    """Add the render, batch, bulletin, ledger and import-records commands."""
+    from service.import_views import import_command
     from service.ledger_views import ledger_command
 
-    for command in (render_command, batch_command, bulletin_command, ledger_command):
+    for command in (render_command, batch_command, bulletin_command, ledger_command,
+                    import_command):
         app.cli.add_command(command)

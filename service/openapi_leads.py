@@ -91,6 +91,19 @@ def lead_paths(ref: dict[str, str]) -> dict[str, Any]:
             "responses": {"200": {"description": "线索清单", "content": {media: {
                 "schema": {"type": "string", "format": "binary"}}}}, **errors("invalid")}}}
             for fmt, media in LEDGER_MEDIA.items()},
+        "/api/v1/import/summary": {"post": {
+            "operationId": "importSummaryRecords", "summary": "导入统计表的记录（Excel或CSV）",
+            "tags": ["签发与登记簿"],
+            "description": "请求体为.xlsx文件（读取其“记录”表）或CSV（UTF-8或GB18030），"
+                           "表头与导出的“记录”表相同。返回统计表数据中的findings；有错时逐条指出第几行哪一列，"
+                           "一条也不导入。",
+            "requestBody": {"required": True, "content": {
+                LEDGER_MEDIA["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string"}}}},
+            "responses": {"200": {"description": "记录", "content": {"application/json": {
+                "schema": {"type": "object", "properties": {"findings": {
+                    "type": "array", "items": {"$ref": "#/components/schemas/Finding"}}}}}}},
+                **errors("invalid", "too_large")}}},
         "/api/v1/documents/{id}/feedback": {"put": {
             "operationId": "recordFeedback", "summary": "登记交办书的反馈", "tags": TAG,
             "description": "接收日期、异议（交办后2日内）、实际反馈日期、是否属实、办理结果、"

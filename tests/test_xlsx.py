@@ -28,7 +28,7 @@ def test_the_weekly_table_has_its_totals_as_numbers_and_rates_as_percentages(cli
     response = client.post("/api/v1/render/summary.xlsx", json=load_fixture("summary-weekly"))
     assert response.status_code == 200 and response.mimetype == XLSX
     wb = book(response.data)
-    assert wb.sheetnames == ["汇总情况", "逐条明细"]
+    assert wb.sheetnames == ["汇总情况", "逐条明细", "记录"]
     ws = wb["汇总情况"]
     assert ws["A1"].value.endswith("非法违法生产经营建设行为、重大事故隐患统计表（周报）")
     headers = [c.value for c in ws[5]][:8]
@@ -91,7 +91,7 @@ def test_the_cli_writes_an_xlsx(runner, tmp_path) -> None:  # type: ignore[no-un
     result = runner.invoke(args=["render", "summary", str(FIXTURES / "summary-weekly.json"),
                                  "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert book(out.read_bytes()).sheetnames == ["汇总情况", "逐条明细"]
+    assert book(out.read_bytes()).sheetnames == ["汇总情况", "逐条明细", "记录"]
 
 
 def test_the_document_page_offers_the_xlsx_of_a_table(client) -> None:  # type: ignore[no-untyped-def]

@@ -201,6 +201,8 @@ def build(doc: Summary, serial: int | None) -> dict[str, Any]:
         "warnings": _warnings(doc, left_out, kept),
         "totals": [], "measure_counts": [], "rows": [], "industry_rows": [], "major_rows": [],
         "dispatch_rows": [], "dispatch_note": "",
+        # every record as sent, for the workbook's sheet 记录 (read back by service.imports)
+        "records": [f.model_dump(mode="json") for f in doc.findings],
     }
     context.update({"weekly": weekly, "report": report, "dispatch": dispatch}[doc.layout](
         doc, kept))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from service.kinds.summary_records import records_sheet
 from service.render.xlsx import Block, Sheet
 
 TOTALS = [("类别", 35, "name"), ("数量（项）", 25, "found"), ("已整改（项）", 25, "rectified"),
@@ -52,6 +53,7 @@ def sheets(context: dict[str, Any]) -> list[Sheet]:
     notes = [n for n in notes if n]
     info = context["header"]
     layout = context["layout"]
+    records = records_sheet(title, info, context["records"])
     if layout == "weekly":
         names, counts = context["measure_names"], context["measure_counts"]
         measures = Block([27] + [18] * len(names), [[("处理措施", 1, 1)] + [
@@ -59,7 +61,7 @@ def sheets(context: dict[str, Any]) -> list[Sheet]:
         return [Sheet("汇总情况", title, info, [
                     _block(TOTALS, context["totals"], "一、汇总情况"), measures]),
                 Sheet("逐条明细", title, info, [_block(DETAILS, context["rows"], "二、逐条明细")],
-                      notes)]
+                      notes), records]
     if layout == "report":
         top = [(h, 1, 2) for h, _, _ in REPORT[:3]] + [("一般隐患", 2, 1), ("重大隐患", 2, 1)] + [
             (h, 1, 2) for h, _, _ in REPORT[7:]]
@@ -67,7 +69,7 @@ def sheets(context: dict[str, Any]) -> list[Sheet]:
         return [Sheet("工作报表", title, info, [
                     _block(REPORT, context["industry_rows"], header=[top, sub])], notes),
                 Sheet("重大隐患明细", title, info, [
-                    _block(MAJORS, context["major_rows"], "重大隐患明细")])]
+                    _block(MAJORS, context["major_rows"], "重大隐患明细")]), records]
     block = _block(DISPATCH, context["dispatch_rows"], header=[])
     block.merge_first_column = "总体情况"
-    return [Sheet("调度表", title, info, [block], notes)]
+    return [Sheet("调度表", title, info, [block], notes), records]
