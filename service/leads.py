@@ -17,7 +17,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -180,22 +180,37 @@ def sync(engine: Engine, unit: str) -> None:
         _sync(engine, unit)
 
 
+def _unlinked(unit: str) -> Select[Document]:
+    """The unit's issued notices no lead names yet."""
+    linked = select(Lead.document_id).where(Lead.document_id.is_not(None))
+    return select(Document).where(Document.unit == unit, Document.kind == NOTICE,
+                                  Document.status == "issued", Document.id.not_in(linked))
+
+
+def _lead_for(s: Session, unit: str, doc: Document, data: dict[str, Any]) -> Lead | None:
+    """The lead a notice transfers: its corrected notice's, or the one it names (the unit's,
+    not yet transferred); None when a new one is to be made."""
+    if doc.replaces:
+        lead = s.execute(select(Lead).where(Lead.document_id == doc.replaces)
+                         ).scalar_one_or_none()
+        if lead is not None:
+            return lead
+    named = s.get(Lead, data["lead"]) if data.get("lead") else None
+    if named is not None and named.unit == unit and named.document_id is None:
+        return named
+    return None
+
+
 def _sync(engine: Engine, unit: str) -> None:
+    with Session(engine) as s:  # nothing to do: no write lock taken
+        if s.execute(_unlinked(unit).with_only_columns(Document.seq).limit(1)).first() is None:
+            return
     with write_session(engine) as s:
-        linked = dict(s.execute(select(Lead.document_id, Lead.id).where(
-            Lead.unit == unit, Lead.document_id.is_not(None))).all())
-        for doc in s.execute(select(Document).where(
-                Document.unit == unit, Document.kind == NOTICE, Document.status == "issued",
-                Document.id.not_in(linked) if linked else Document.id.is_not(None))
-                ).scalars():
+        for doc in s.execute(_unlinked(unit)).scalars().all():
             data = json.loads(doc.data)
-            lead = s.get(Lead, doc.replaces and linked.get(doc.replaces) or "") or (
-                s.get(Lead, data.get("lead") or "") if data.get("lead") else None)
-            if lead is None or lead.unit != unit or (
-                    lead.document_id and lead.document_id != doc.replaces):
-                lead = _add(s, unit, LeadIn(
-                    received_on=date.fromisoformat(data["received_on"]),
-                    source="群众举报" if data["source"] == "report" else "督查检查",
-                    content=data["allegation"], category="其他", enterprise=data["subject"]),
-                    doc.issued_by)
+            lead = _lead_for(s, unit, doc, data) or _add(s, unit, LeadIn(
+                received_on=date.fromisoformat(data["received_on"]),
+                source="群众举报" if data["source"] == "report" else "督查检查",
+                content=data["allegation"], category="其他", enterprise=data["subject"]),
+                doc.issued_by)
             _transfer(s, lead, doc, data)
