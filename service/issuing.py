@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
 
 from service import leads
 from service.errors import Conflict, NotFound
@@ -29,6 +31,8 @@ from service.render.pool import render_limited
 from service.tables import DEFAULT_UNIT
 from service.text import cn_date, xml_safe
 from service.validation import validate_json
+
+log = logging.getLogger(__name__)
 
 
 def get_kind(name: str) -> Kind:
@@ -198,7 +202,10 @@ def issue(
             replaces=replaces,
         )
     if kind.name == leads.NOTICE and not record.replayed:
-        leads.sync(register.engine, unit)  # the notice's lead, made or transferred, now
+        try:
+            leads.sync(register.engine, unit)  # the notice's lead, made or transferred, now
+        except SQLAlchemyError:  # the notice is issued; its lead is tied at the next sync
+            log.warning("leads of unit %s not tied yet", unit, exc_info=True)
     return record
 
 

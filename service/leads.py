@@ -174,10 +174,13 @@ def sync(engine: Engine, unit: str) -> None:
     """Tie the unit's issued notices to their leads: a notice naming a lead transfers it,
     one naming none gets a lead made from it, and a corrected notice's lead moves to the
     correction. Idempotent; run before the leads are read."""
-    try:
-        _sync(engine, unit)
-    except IntegrityError:  # another process tied the same notice first (PostgreSQL)
-        _sync(engine, unit)
+    for attempt in range(3):
+        try:
+            _sync(engine, unit)
+            return
+        except IntegrityError:  # another process tied the same notice first (PostgreSQL)
+            if attempt == 2:
+                raise
 
 
 def _unlinked(unit: str) -> Select[Document]:
