@@ -85,6 +85,9 @@ def render_command(kind: str, source: str, output: str, issue: bool, unit: str) 
         raise CliError("输出文件的扩展名应为 .docx、.pdf 或 .xlsx（统计表、线索清单）", 2)
     payload = read_json_file(_existing(source))
     try:
+        spec = issuing.get_kind(kind)
+        if fmt not in spec.formats:
+            raise CliError(f"{spec.title}没有{fmt}格式（只有统计表和线索清单有）", 2)
         if issue:
             record = issuing.issue(get_register(), kind, payload, issued_by=cli_user(),
                                    unit=units.get(get_register(), unit).code)

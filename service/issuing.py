@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy.exc import SQLAlchemyError
 
 from service import leads
 from service.errors import Conflict, NotFound
@@ -201,12 +200,7 @@ def issue(
             idempotency_key=idempotency_key, issued_by=issued_by, unit=unit, matter=matter,
             replaces=replaces,
         )
-    if kind.name == leads.NOTICE and not record.replayed:
-        try:
-            leads.sync(register.engine, unit)  # the notice's lead, made or transferred, now
-        except SQLAlchemyError:  # the notice is issued; its lead is tied at the next sync
-            log.warning("leads of unit %s not tied yet", unit, exc_info=True)
-    return record
+    return record  # a notice's lead is tied in its transaction (service.leads.tie)
 
 
 def _render_all(kind: Kind, doc: BaseModel, serial: int | None

@@ -70,6 +70,11 @@ class NotIssued(Exception):
         self.status = status
 
 
+# Called in the transaction that issues a document, with it: a feature that keeps records
+# of its own beside the register (service.leads) adds itself here.
+ON_ISSUED: list[Callable[[Session, Document], None]] = []
+
+
 class Register(Lookup):
     """Numbering and storage on any SQLAlchemy database URL (SQLite by default)."""
 
@@ -266,6 +271,8 @@ class Register(Lookup):
                        sha256=hashlib.sha256(content).hexdigest(), size=len(content))
                   for fmt, content in files.items())
         s.flush()
+        for listener in ON_ISSUED:  # what must be recorded with it (a notice's lead)
+            listener(s, doc)
         return self._record(s, doc)
 
     def _spoil(self, seq: int, note: str) -> None:

@@ -88,7 +88,9 @@ def test_render_one_file(runner, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert result.exit_code == 0, result.output
     assert "（煤）移〔2022〕1号" in pdf_text(out.read_bytes())
     bad = runner.invoke(args=["render", "transfer-notice", str(source), "-o", str(tmp_path / "x.txt")])
-    assert bad.exit_code != 0 and ".docx 或 .pdf" in bad.output
+    assert bad.exit_code != 0 and ".docx、.pdf" in bad.output
+    xlsx = runner.invoke(args=["render", "transfer-notice", str(source), "-o", str(tmp_path / "x.xlsx")])
+    assert xlsx.exit_code == 2 and "没有xlsx格式" in xlsx.output
     source.write_text("{}")
     invalid = runner.invoke(args=["render", "transfer-notice", str(source), "-o", str(out)])
     assert invalid.exit_code != 0 and "缺少主送单位" in invalid.output
