@@ -94,12 +94,17 @@ def printable(char: str) -> bool:
     return i >= 0 and code <= ends[i]
 
 
+# Context keys the PDF does not print: notes for the caller, and the workbook's raw records
+# (service.kinds.summary_records; the ledger's typed values print as its rows).
+NOT_PRINTED = frozenset({"warnings", "records", "values"})
+
+
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key != "warnings":  # notes for the caller, not printed
+            if key not in NOT_PRINTED:
                 yield from _strings(item)
     elif isinstance(value, list | tuple):
         for item in value:
