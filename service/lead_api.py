@@ -11,12 +11,12 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, send_file
 from pydantic import BaseModel, Field
 
-from service import lead_deadlines, lead_feedback, lead_summary, leads
+from service import issuing, lead_deadlines, lead_feedback, lead_summary, leads
 from service.api import json_body
 from service.db import get_register
 from service.errors import Invalid
 from service.gate.login import current_unit, issued_by
-from service.kinds.base import ShortText, Strict
+from service.kinds.base import DAY_RANGE, FIRST_DAY, LAST_DAY, ShortText, Strict
 from service.validation import validate_json
 
 bp = Blueprint("leads", __name__, url_prefix="/api/v1")
@@ -89,10 +89,14 @@ def day_arg(name: str) -> date | None:
     if raw is None:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise Invalid(f"参数{name}应为YYYY-MM-DD格式的日期",
                       fields=[{"path": name, "message": "日期格式应为YYYY-MM-DD"}]) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Invalid(f"参数{name}应在{DAY_RANGE}之间",
+                      fields=[{"path": name, "message": f"应在{DAY_RANGE}之间"}])
+    return day
 
 
 @bp.post("/leads")
@@ -182,6 +186,11 @@ def summary_payload() -> Response:
                       fields=[{"path": n, "message": "不认识的查询参数"} for n in unknown])
     end = day_arg("to") or leads.today()
     start = day_arg("from") or end
-    filled_by = request.args.get("filled_by") or str(issued_by() or "未填")
-    return jsonify(lead_summary.weekly(get_register(), current_unit(), start, end, filled_by,
-                                       leads.today()))
+    if end < start:
+        raise Invalid("统计期止不能早于统计期起",
+                      fields=[{"path": "to", "message": "不能早于from"}])
+    filled_by = (request.args.get("filled_by") or str(issued_by() or "未填"))[:50]
+    payload = lead_summary.weekly(get_register(), current_unit(), start, end, filled_by,
+                                  leads.today())
+    checked = issuing.validate(issuing.get_kind("summary"), payload)  # as the schema says
+    return jsonify(checked.model_dump(mode="json"))
