@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,8 +29,6 @@ from service.render.pool import render_limited
 from service.tables import DEFAULT_UNIT
 from service.text import cn_date, xml_safe
 from service.validation import validate_json
-
-log = logging.getLogger(__name__)
 
 
 def get_kind(name: str) -> Kind:

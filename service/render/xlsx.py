@@ -156,17 +156,3 @@ def workbook(sheets: list[Sheet]) -> bytes:
     book.save(out)
     return out.getvalue()
 
-
-def sheet(title: str, info: str, columns: list[dict[str, Any]], values: list[dict[str, Any]],
-          note: str) -> bytes:
-    """One worksheet of one table whose columns are dicts of header, width, key and type."""
-    rows = [[_typed(item.get(c["key"]), c["type"]) for c in columns] for item in values]
-    block = Block([c["width"] for c in columns], [[(c["header"], 1, 1) for c in columns]], rows,
-                  text_columns={i for i, c in enumerate(columns) if c["type"] == "text"})
-    return workbook([Sheet(title, title, [info], [block], [note])])
-
-
-def _typed(value: Any, kind: str) -> Any:
-    if kind == "date" and isinstance(value, str) and value:
-        return date.fromisoformat(value)
-    return value
