@@ -41,6 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from service import (
         api,
         audit_views,
+        bulletin_web,
         cli,
         db,
         gate,
@@ -64,4 +65,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                       import_views.bp,
                       audit_views.bp, openapi.bp, web.bp, unit_web.bp, lead_web.bp):
         app.register_blueprint(blueprint)
+    bulletin_web.init_app(app)  # a bulletin from the register's typical cases: page and API
     return app

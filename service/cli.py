@@ -13,7 +13,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from service import audit, bulletins, issuing, units
+from service import audit, bulletin_cases, bulletins, issuing, units
 from service.batches import engine, folder
 from service.cli_errors import CliError, Command, fail, read_json_file
 from service.db import get_register
@@ -138,7 +138,9 @@ def batch_command(source: str, out: str, formats: str, issue: bool, jobs: str,
 
 
 @click.command("bulletin", cls=Command)
-@click.argument("cases")
+@click.argument("cases", required=False)
+@click.option("--from-register", is_flag=True,
+              help="案例取自登记簿：本单位已签发的该周典型案例（代替案例文件）")
 @click.option("--week", required=True, help="ISO周，如 2022-W03")
 @click.option("-o", "--output", "out", required=True, help="输出目录")
 @click.option("--issued-on", default="", help="印发日期（YYYY-MM-DD），默认今天")
@@ -146,9 +148,11 @@ def batch_command(source: str, out: str, formats: str, issue: bool, jobs: str,
 @click.option("--unit", "unit", default=DEFAULT_UNIT, show_default=True,
               help="签发单位的代码（flask --app wsgi unit list）")
 @with_appcontext
-def bulletin_command(cases: str, week: str, out: str, issued_on: str, formats: str,
-                     unit: str) -> None:
+def bulletin_command(cases: str | None, from_register: bool, week: str, out: str,
+                     issued_on: str, formats: str, unit: str) -> None:
     """Group the week's cases by reporting unit; issue one numbered bulletin per unit."""
+    if bool(cases) == from_register:
+        raise CliError("请给出案例文件，或用 --from-register 从登记簿取该周的案例（二者选一）", 2)
     try:
         monday, sunday = bulletins.iso_week(week)
         fmts = engine.parse_formats(formats)
@@ -158,9 +162,10 @@ def bulletin_command(cases: str, week: str, out: str, issued_on: str, formats: s
         fail(err)
     except ValueError:
         raise CliError("--issued-on 应为日期 YYYY-MM-DD，例如 2022-01-07", 2) from None
-    path = _existing(cases)
-    by_unit, errors, other_weeks = bulletins.group_cases(
-        list(engine.read_items(path, "typical-case")), monday, sunday)
+    source = cases or "登记簿"
+    read = (bulletin_cases.week_items(get_register(), unit, monday, sunday) if from_register
+            else list(engine.read_items(_existing(source), "typical-case")))
+    by_unit, errors, other_weeks = bulletins.group_cases(read, monday, sunday)
     items = bulletins.bulletin_items(by_unit, monday, sunday, day)
     for item in items:  # one bulletin per reporting unit and week, however often it runs
         item.ref = f"通报:{monday}:{item.data['unit']}"
@@ -169,7 +174,7 @@ def bulletin_command(cases: str, week: str, out: str, issued_on: str, formats: s
     folder.append_errors(Path(out), errors)
     click.echo(f"{week}（{monday}至{sunday}）：{len(by_unit)}个单位，通报{done}期；"
                f"不在本周的案例{other_weeks}个，有误的案例{len(errors)}个 → {out}")
-    _report(cases, Path(out), failed, len(errors))
+    _report(source, Path(out), failed, len(errors))
 
 
 def init_app(app: Flask) -> None:

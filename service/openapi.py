@@ -17,12 +17,13 @@ from flask import Blueprint, Response, jsonify, render_template
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from service import audit, lead_api, unit_api
+from service import audit, bulletin_api, lead_api, unit_api
 from service.api_models import response_models
 from service.audit_views import AuditList
 from service.batches.api import BatchRequest, BatchStatus
 from service.corrections import VoidRequest
 from service.kinds import KINDS
+from service.openapi_bulletins import bulletin_paths
 from service.openapi_leads import lead_paths
 from service.openapi_parts import (
     BODY_ERRORS,
@@ -60,6 +61,7 @@ def document() -> dict[str, Any]:
     models += [(m, "serialization") for m in response_models().values()]
     models += [(BatchRequest, "validation"), (BatchStatus, "serialization")]
     models += list(unit_api.MODELS.values()) + list(lead_api.MODELS.values())
+    models += list(bulletin_api.MODELS.values())
     models += [(VoidRequest, "validation"), (AuditList, "serialization")]
     refs, defs = models_json_schema(models, ref_template=SCHEMAS + "{model}")
     ref = {model: refs[(model, mode)]["$ref"] for model, mode in models}
@@ -182,6 +184,7 @@ def document() -> dict[str, Any]:
                                 "series_full", *RENDER_ERRORS)}}}
     paths.update(unit_paths({name: ref[model] for name, (model, _) in unit_api.MODELS.items()}))
     paths.update(lead_paths({name: ref[model] for name, (model, _) in lead_api.MODELS.items()}))
+    paths.update(bulletin_paths(ref[bulletin_api.BulletinCaseList]))
     schemas = defs.get("$defs", {})
     batch_items(schemas)
     chinese_schemas(schemas)
