@@ -1,5 +1,6 @@
-"""Records read in: `POST /api/v1/import/summary` (an XLSX or CSV body) answers the records
-as a summary's `findings`, or every bad cell by row and column; and
+"""Records read in: `POST /api/v1/import/<kind>` (an XLSX or CSV body; `summary` and any kind
+in service.imports.IMPORTERS) answers the records as the payload's list (a summary's
+`findings`), or every bad cell by row and column; and
 `flask --app wsgi import-records FILE -o PAYLOAD.json [--into BASE.json]` for an operator."""
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ bp = Blueprint("imports", __name__, url_prefix="/api/v1")
 
 @bp.post("/import/<kind>")
 def import_records(kind: str) -> Response:
-    """The records of an uploaded sheet as the `findings` of a summary payload."""
-    if kind != "summary":
-        raise NotFound("只有统计表（summary）可以导入记录", code="unknown_kind")
-    found = imports.findings(request.get_data(cache=False), request.mimetype)
-    return jsonify({"findings": found})
+    """The records of an uploaded sheet as the list of the kind's payload they fill."""
+    importer = imports.IMPORTERS.get(kind)
+    if importer is None:
+        names = "、".join(sorted(imports.IMPORTERS))
+        raise NotFound(f"这类文书不能导入记录（可导入：{names}）", code="unknown_kind")
+    found = importer.read(request.get_data(cache=False), request.mimetype)
+    return jsonify({importer.field: found})
 
 
 @click.command("import-records", cls=Command)

@@ -10,6 +10,8 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -126,3 +128,34 @@ def findings(content: bytes, media_type: str) -> list[dict[str, Any]]:
         shown = "；".join(e["message"] for e in errors[:5]) + ("……" if len(errors) > 5 else "")
         raise Invalid(f"有{len(errors)}处错误，未导入任何记录：{shown}", fields=errors)
     return out
+
+
+@dataclass(frozen=True)
+class Importer:
+    """How a kind's records are read in from a spreadsheet: the list of the payload they
+    fill, the sheet of the kind's workbook that holds them, its column headers, and the
+    reader (content, media type) → records, raising Invalid naming every bad cell."""
+
+    kind: str
+    field: str
+    sheet: str
+    headers: tuple[str, ...]
+    read: Callable[[bytes, str], list[dict[str, Any]]]
+
+
+IMPORTERS: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> None:
+    """Offer the import of `importer.kind` (the API, the web form's upload, the CLI)."""
+    IMPORTERS[importer.kind] = importer
+
+
+register(Importer("summary", "findings", SHEET, tuple(HEADERS), findings))
+
+
+def blank_csv(importer: Importer) -> bytes:
+    """A CSV of the importer's header row only (UTF-8 with BOM, which Excel opens as such)."""
+    out = io.StringIO()
+    csv.writer(out).writerow(importer.headers)
+    return out.getvalue().encode("utf-8-sig")
