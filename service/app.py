@@ -43,6 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         audit_views,
         bulletin_web,
         cli,
+        contacts_views,
         db,
         gate,
         http_errors,
@@ -62,7 +63,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     http_errors.init_app(app)
     for blueprint in (api.bp, batches_api.bp, unit_api.bp, lead_api.bp, ledger_views.bp,
-                      import_views.bp,
+                      import_views.bp, contacts_views.bp,
                       audit_views.bp, openapi.bp, web.bp, unit_web.bp, lead_web.bp):
         app.register_blueprint(blueprint)
     bulletin_web.init_app(app)  # a bulletin from the register's typical cases: page and API

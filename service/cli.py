@@ -179,9 +179,10 @@ def bulletin_command(cases: str | None, from_register: bool, week: str, out: str
 
 def init_app(app: Flask) -> None:
     """Add the render, batch, bulletin, ledger and import-records commands."""
+    from service.contacts_views import contacts_command
     from service.import_views import import_command
     from service.ledger_views import ledger_command
 
     for command in (render_command, batch_command, bulletin_command, ledger_command,
-                    import_command):
+                    import_command, contacts_command):
         app.cli.add_command(command)

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, jsonify, render_template
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from service import audit, bulletin_api, lead_api, unit_api
+from service import audit, bulletin_api, contacts_views, lead_api, unit_api
 from service.api_models import response_models
 from service.audit_views import AuditList
 from service.batches.api import BatchRequest, BatchStatus
@@ -183,6 +183,7 @@ def document() -> dict[str, Any]:
                       **errors(*BODY_ERRORS, "not_found", "not_issued", "number_taken",
                                 "series_full", *RENDER_ERRORS)}}}
     paths.update(unit_paths({name: ref[model] for name, (model, _) in unit_api.MODELS.items()}))
+    paths.update(contacts_views.openapi_paths())
     paths.update(lead_paths({name: ref[model] for name, (model, _) in lead_api.MODELS.items()}))
     paths.update(bulletin_paths(ref[bulletin_api.BulletinCaseList]))
     schemas = defs.get("$defs", {})

@@ -27,11 +27,32 @@ def _person(role: str) -> dict[str, str] | None:
     return {"name": name, **({"phone": phone} if phone else {})} if name or phone else None
 
 
+CONTACT_FIELDS = ("name", "title", "office_phone", "mobile", "email")
+CONTACT_LABELS = {"name": "姓名", "title": "职务", "office_phone": "办公电话", "mobile": "手机号",
+                  "email": "电子邮箱"}
+
+
+def _optional(name: str) -> str | None:
+    return request.form.get(name, "").strip() or None
+
+
+def _contacts() -> list[dict[str, str]]:
+    """The contact rows the page posted, in order; a row left wholly empty is no contact."""
+    rows = []
+    for i in range(units.MAX_CONTACTS):
+        row = {k: request.form.get(f"contacts.{i}.{k}", "").strip() for k in CONTACT_FIELDS}
+        if any(row.values()):
+            rows.append({k: v for k, v in row.items() if v or k == "name"})
+    return rows
+
+
 def profile_from_form() -> dict[str, Any]:
     """The profile posted by the page: lists one item a line (or separated by 、)."""
     return {"name": request.form.get("name", ""), "codes": _items(request.form.get("codes", "")),
             "supervisor": _person("supervisor"), "handler": _person("handler"),
-            "cc": _items(request.form.get("cc", ""))}
+            "cc": _items(request.form.get("cc", "")), "address": _optional("address"),
+            "postcode": _optional("postcode"), "fax": _optional("fax"),
+            "contacts": _contacts()}
 
 
 @bp.route("/unit", methods=["GET", "POST"])
@@ -50,8 +71,12 @@ def unit_page() -> Any:
             units.update(get_register(), unit.code, values)
             return redirect(url_for("unit_web.unit_page", saved=1))
         except ServiceError as err:
-            errors = {f["path"].split(".")[0]: f["message"] for f in err.fields}
+            for f in err.fields:  # the field's first error, and each contact cell's own
+                errors.setdefault(f["path"].split(".")[0], f["message"])
+                errors[f["path"]] = f["message"]
             message, status = err.message, 422
     return render_template("web/unit.html", unit=unit, values=values, admin=admin,
+                           contact_fields=CONTACT_FIELDS, contact_labels=CONTACT_LABELS,
+                           max_contacts=units.MAX_CONTACTS,
                            errors=errors, message=message,
                            saved=request.args.get("saved") == "1"), status

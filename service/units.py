@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from service import audit
 from service.errors import Conflict, Invalid, NotFound
 from service.kinds.base import Cleaned, NonBlank, Person, ShortText, Strict
+from service.kinds.contacts import Address, ContactPerson, Phone, Postcode
 from service.kinds.transfer_notice import Code
 from service.register import Register
 from service.tables import Unit
@@ -23,6 +24,7 @@ from service.validation import validate_json
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 NAME_MAX = 60  # a bulletin's 编发单位 is at most 60 characters
+MAX_CONTACTS = 20
 UnitName = Annotated[str, StringConstraints(max_length=NAME_MAX), Cleaned, NonBlank]
 
 
@@ -34,6 +36,13 @@ class Profile(Strict):
     supervisor: Person | None = Field(default=None, title="督办人")
     handler: Person | None = Field(default=None, title="承办人")
     cc: list[ShortText] = Field(default_factory=list, title="抄送", max_length=20)
+    # 集中行动联络人 (seed 000 附件6): what the contacts table needs besides the name; all
+    # optional, so a profile saved before them stays valid.
+    address: Address | None = Field(default=None, title="单位地址")
+    postcode: Postcode | None = Field(default=None, title="邮编")
+    fax: Phone | None = Field(default=None, title="传真")
+    contacts: list[ContactPerson] = Field(default_factory=list, title="联络人",
+                                          max_length=MAX_CONTACTS)
 
 
 @dataclass(frozen=True)
@@ -109,7 +118,7 @@ def rename(register: Register, code: str, name: str) -> UnitInfo:
 
 def prefill(profile: Profile) -> dict[str, str]:
     """Flat form values from a profile, by field name: any kind with a field of that name
-    (issuer, unit, code, supervisor, handler, cc) gets it, so adding a kind needs nothing
+    (issuer, unit, code, supervisor, handler, cc, contacts) gets it, so adding a kind needs nothing
     here."""
     values = {"issuer": profile.name, "unit": profile.name}
     if profile.codes:
@@ -120,4 +129,14 @@ def prefill(profile: Profile) -> dict[str, str]:
             values[f"{role}.name"] = person.name
             values[f"{role}.phone"] = person.phone or ""
     values.update({f"cc.{i}": name for i, name in enumerate(profile.cc)})
+    for i, row in enumerate(contact_rows(profile)):
+        values.update({f"contacts.{i}.{k}": v for k, v in row.items()})
     return values
+
+
+def contact_rows(profile: Profile) -> list[dict[str, str]]:
+    """The profile's contact people as rows of the 集中行动联络人 table (kind contacts)."""
+    unit = {"unit": profile.name, "fax": profile.fax, "address": profile.address,
+            "postcode": profile.postcode}
+    return [{k: v for k, v in {**person.model_dump(), **unit}.items() if v}
+            for person in profile.contacts]

@@ -161,6 +161,7 @@ VARIANTS = [
                                        "checked_by", "nature", "supervised_by", "plan")),
         titled=frozenset({("campaign",)})),
     Variant("lead-ledger", "lead-ledger"),
+    Variant("contacts", "contacts", titled=frozenset({("campaign",)})),
 ]
 LIST_ITEMS = 3  # values put into each list of texts
 
