@@ -142,6 +142,11 @@ def _no_issue_no(doc: dict[str, Any]) -> None:
     doc.pop("issue_no", None)  # the register numbers each issue
 
 
+def _closed(doc: dict[str, Any]) -> None:
+    for hazard in doc["hazards"]:  # base() fills every 销号验收单位: its date goes with it
+        hazard.setdefault("closed_on", doc["filled_on"])
+
+
 CASE = ("cases", "*")
 VARIANTS = [
     Variant("transfer-notice", "transfer-notice", uncleaned=frozenset({("code",)}),
@@ -161,6 +166,7 @@ VARIANTS = [
                                        "checked_by", "nature", "supervised_by", "plan")),
         titled=frozenset({("campaign",)})),
     Variant("lead-ledger", "lead-ledger"),
+    Variant("daily-lists", "daily-lists", _closed, titled=frozenset({("campaign",)})),
     Variant("contacts", "contacts", titled=frozenset({("campaign",)})),
 ]
 LIST_ITEMS = 3  # values put into each list of texts

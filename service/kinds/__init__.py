@@ -13,6 +13,7 @@ MODULES = [
     "bulletin",
     "summary",
     "lead_ledger",
+    "daily_lists",
     "contacts",
 ]
 
