@@ -48,6 +48,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         gate,
         http_errors,
         import_views,
+        import_web,
         lead_api,
         lead_web,
         ledger_views,
@@ -66,5 +67,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                       import_views.bp, contacts_views.bp,
                       audit_views.bp, openapi.bp, web.bp, unit_web.bp, lead_web.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(import_web.bp)  # the web forms' upload of records (导入)
     bulletin_web.init_app(app)  # a bulletin from the register's typical cases: page and API
     return app

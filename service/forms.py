@@ -40,6 +40,31 @@ class FormField:
     min_items: int = 0
     max_items: int = DEFAULT_MAX_ROWS  # a list's rows: indices 0 … max_items - 1
     default: Any = None  # "today", {"from": field, "days": n}, or a literal
+    max_length: int | None = None  # a text's maxLength (a table sizes its column by it)
+    # a list of choices (list of Literal): one checkbox per choice, the k-th named
+    # `<list>.<k>` and posting its choice, so the parser reads it as any list's rows
+    multi: bool = False
+
+    @property
+    def table(self) -> bool:
+        """A list of flat records (groups of plain inputs and choice lists): entered as the
+        rows of a table, one record a row."""
+        item = self.item
+        return (self.widget == "list" and item is not None and item.widget == "group"
+                and bool(item.children)
+                and all(c.widget not in ("group", "list") or c.multi for c in item.children))
+
+    @property
+    def columns(self) -> list[FormField]:
+        """A table's columns: the record's fields, hidden ones left out."""
+        assert self.item is not None
+        return [c for c in self.item.children if c.widget != "hidden"]
+
+    @property
+    def hidden(self) -> list[FormField]:
+        """A table row's hidden fields (carried in its 序号 cell)."""
+        assert self.item is not None
+        return [c for c in self.item.children if c.widget == "hidden"]
 
 
 def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
@@ -71,8 +96,12 @@ def _field(name: str, schema: dict[str, Any], defs: dict[str, Any], required: bo
     if kind == "array":
         item = _field(f"{name}.__i__", s.get("items", {}), defs, True)
         item.label = ""
+        limit = s.get("maxItems", DEFAULT_MAX_ROWS)
+        multi = item.widget == "select"
+        if multi:  # every choice has its checkbox, the k-th at row k: all rows must be valid
+            limit = max(limit, len(item.choices))
         return FormField(widget="list", item=item, min_items=s.get("minItems", 0),
-                         max_items=s.get("maxItems", DEFAULT_MAX_ROWS), **common)
+                         max_items=limit, multi=multi, choices=item.choices, **common)
     if "enum" in s:
         labels = s.get("x-labels", {})
         return FormField(widget="select", choices=[(v, labels.get(v, v)) for v in s["enum"]],
@@ -82,7 +111,7 @@ def _field(name: str, schema: dict[str, Any], defs: dict[str, Any], required: bo
         widget = {"date": "date", "month": "month"}.get(s.get("format", ""), "")
     if not widget:
         widget = "textarea" if s.get("maxLength", LONG_TEXT + 1) > LONG_TEXT else "text"
-    return FormField(widget=widget, **common)
+    return FormField(widget=widget, max_length=s.get("maxLength"), **common)
 
 
 def form_for(model: type[BaseModel]) -> FormField:
@@ -148,7 +177,7 @@ def _value(f: FormField, data: MultiDict[str, str], name: str) -> Any:
     if f.widget == "list":
         assert f.item is not None
         items = [_value(f.item, data, f"{name}.{i}") for i in _indices(data, f, name)]
-        return [v for v in items if v is not None] or None
+        return [v for v in items if v is not None and not _blank(v)] or None
     if f.widget == "checkbox":
         return name in data
     raw = data.get(name, "").strip()
@@ -160,6 +189,33 @@ def _value(f: FormField, data: MultiDict[str, str], name: str) -> Any:
         except ValueError:
             return raw  # validation names the field: 应为数字
     return data.get(name, "")
+
+
+def _blank(row: Any) -> bool:
+    """A list row of nothing but unticked boxes: a table's empty row, not a record."""
+    return isinstance(row, dict) and all(v is False for v in row.values())
+
+
+def chosen(values: dict[str, Any], name: str) -> list[str]:
+    """The choices of the choice list at `name` that `values` hold, in their rows' order
+    (`measures.0` as flattened from a payload, `measures.4` as a checkbox posted it)."""
+    prefix = name + "."
+    rows = sorted((int(k[len(prefix):]), str(v)) for k, v in values.items()
+                  if k.startswith(prefix) and k[len(prefix):].isascii()
+                  and k[len(prefix):].isdigit() and len(k) - len(prefix) < 6 and v)
+    return list(dict.fromkeys(v for _, v in rows))
+
+
+def choice_boxes(f: FormField, values: dict[str, Any], name: str
+                 ) -> list[tuple[int, str, str, bool]]:
+    """The checkboxes of the choice list `f` at `name`, in the choices' order: (row, value,
+    label, ticked). The ticked ones take rows 0, 1, … in the order `values` hold them, the
+    others the rows after: a form shown again posts its list in the same order, and a box
+    ticked later comes last."""
+    picked = [v for v in chosen(values, name) if v in {c for c, _ in f.choices}]
+    rest = [c for c, _ in f.choices if c not in picked]
+    row = {v: i for i, v in enumerate([*picked, *rest])}
+    return [(row[v], v, label, v in picked) for v, label in f.choices]
 
 
 def payload_from_form(form: FormField, data: MultiDict[str, str]) -> dict[str, Any]:

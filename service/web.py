@@ -13,12 +13,13 @@ from babel.dates import format_datetime, get_timezone
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
 from werkzeug.datastructures import MultiDict
 
-from service import audit, corrections, issuing, lead_web, leads, units
+from service import audit, corrections, imports, issuing, lead_web, leads, units
 from service.db import get_register
 from service.drafts import load_draft, save_draft
 from service.errors import Malformed, ServiceError
 from service.forms import (
     check_rows,
+    choice_boxes,
     flatten,
     form_for,
     initial_values,
@@ -31,6 +32,7 @@ from service.gate.login import current_principal, current_unit, issued_by
 from service.http_errors import error_page
 from service.kinds import KINDS, Kind
 from service.lookup import Record
+from service.render import glyphs
 
 bp = Blueprint("web", __name__)
 PAGE = 20
@@ -46,7 +48,7 @@ def localtime(moment: datetime) -> str:
 
 @bp.app_context_processor
 def _globals() -> dict[str, Any]:
-    return {"row_count": row_count, "kinds_by_name": KINDS}
+    return {"row_count": row_count, "choice_boxes": choice_boxes, "kinds_by_name": KINDS}
 
 
 def _kind(name: str) -> Kind:
@@ -107,10 +109,14 @@ def _edit_rows(kind: Kind, values: dict[str, Any], form: MultiDict[str, str]
 
 
 def _form_page(kind: Kind, values: dict[str, Any], errors: dict[str, str], status: int = 200,
-               message: str = "") -> tuple[str, int]:
+               message: str = "", **extra: Any) -> tuple[str, int]:
+    """The form of `kind` with `values`; `extra` for the template (an import's outcome)."""
+    importer = imports.IMPORTERS.get(kind.name)
     return render_template("web/form.html", kind=kind, form=form_for(kind.model),
                            values=values, errors=errors, message=message,
-                           correcting=_correcting(kind)), status
+                           correcting=_correcting(kind),
+                           importers={importer.field: importer} if importer else {},
+                           **extra), status
 
 
 def _correcting(kind: Kind) -> Record | None:
@@ -192,7 +198,17 @@ def draft(draft_id: str) -> str:
         abort(404)
     corrects = get_register().get(found[2], current_unit()) if found[2] else None
     return render_template("web/draft.html", kind=_kind(found[0]), draft_id=draft_id,
-                           corrects=corrects)
+                           corrects=corrects, warnings=_warnings(_kind(found[0]), found[1]))
+
+
+def _warnings(kind: Kind, payload: dict[str, Any]) -> list[str]:
+    """What the document will carry as 提示 (records left out of the period, characters the
+    fonts lack …), as issuing will record them: shown before 签发."""
+    try:
+        context = kind.build(issuing.validate(kind, payload), None)
+    except ServiceError:  # a draft saved under an older model: its PDF link says what is wrong
+        return []
+    return [*context.get("warnings", []), *glyphs.warnings(context)]
 
 
 @bp.get("/drafts/<draft_id>.pdf")
