@@ -76,9 +76,12 @@ def cases() -> Response:
         raise Invalid(f"不认识的查询参数：{'、'.join(unknown)}",
                       fields=[{"path": name, "message": "不认识的查询参数"} for name in unknown])
     args = request.args
+    for name in ("week", "from", "to", "q"):  # given but empty is not leaving it out
+        if name in args and not args[name].strip():
+            raise Invalid(f"参数{name}不能为空", fields=[{"path": name, "message": "不能为空"}])
     start, end = bulletin_cases.period(args.get("week", ""), args.get("from", ""),
                                        args.get("to", ""))
-    limit, q = _limit(), (args.get("q") or "").strip()
+    limit, q = _limit(), args.get("q", "")
     if len(q) > 200:
         raise Invalid("查找内容不能超过200个字符",
                       fields=[{"path": "q", "message": "不能超过200个字符"}])
@@ -87,7 +90,7 @@ def cases() -> Response:
         found = bulletin_cases.take(register, unit, ids)  # another unit's id: 404
         total = len(found)
     else:
-        found, total = bulletin_cases.find(register, unit, q=q or None, start=start, end=end,
+        found, total = bulletin_cases.find(register, unit, q=q, start=start, end=end,
                                            limit=limit)
     out = BulletinCaseList(period_start=start, period_end=end, total=total, cases=[BulletinCase(
         id=c.id, title=c.title, day=c.day, reported_by=c.reported_by, issued_at=c.issued_at,

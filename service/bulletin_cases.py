@@ -4,6 +4,7 @@ retyped: found by text and period, taken by id as their stored payloads (current
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -24,6 +25,10 @@ KIND = "typical-case"
 LIMIT = 200  # a bulletin holds at most 200 cases (service.kinds.bulletin.MAX_CASES)
 BEIJING = ZoneInfo("Asia/Shanghai")
 MISSING = "没有这个典型案例（或已作废）"
+# What the contract says (format date, the week's pattern): date.fromisoformat and int()
+# alone would also take 20220110, 2022-W02-1 and full-width digits.
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+WEEK = re.compile(r"[0-9]{4}-[Ww][0-9]{1,2}")
 
 
 @dataclass(frozen=True)
@@ -40,10 +45,12 @@ class Case:
 
 
 def _day(name: str, raw: str) -> date | None:
-    if not raw.strip():
+    if not raw:
         return None
     try:
-        day = date.fromisoformat(raw.strip())
+        if not DATE.fullmatch(raw):
+            raise ValueError(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise Invalid(f"{name}应为YYYY-MM-DD格式的日期",
                       fields=[{"path": name, "message": "日期格式应为YYYY-MM-DD"}]) from None
@@ -56,11 +63,14 @@ def _day(name: str, raw: str) -> date | None:
 def period(week: str = "", start: str = "", end: str = "") -> tuple[date | None, date | None]:
     """The period searched: an ISO week (2022-W03), else from/to dates, either may be blank;
     Invalid names the parameter at fault."""
-    if week.strip():
-        try:
-            return iso_week(week.strip())
-        except Invalid as err:  # the command line's code; here it is a parameter like others
-            raise Invalid(err.message, fields=err.fields) from None
+    if week:
+        if WEEK.fullmatch(week):
+            try:
+                return iso_week(week)
+            except Invalid:
+                pass  # its code is the command line's (bad_week); here it is `invalid`
+        raise Invalid("周次应为ISO周，如 2022-W03",
+                      fields=[{"path": "week", "message": "应为ISO周，如 2022-W03"}])
     first, last = _day("from", start), _day("to", end)
     if first and last and last < first:
         raise Invalid("截止日期不能早于起始日期",
