@@ -94,7 +94,8 @@ def test_ids_another_units_or_void_are_404_and_a_corrected_one_gives_its_correct
     week = client.get(CASES + "?week=2022-W02", headers=headers["east"]).json
     assert [c["id"] for c in week["cases"]] == [ids["恒泰"], new["id"]]
     for bad in ("week=2022-W99", "from=2022-01-20&to=2022-01-10", "from=2022-13-01",
-                "limit=0", "start=2022-01-10"):
+                "limit=0", "start=2022-01-10", "from=", "q=", "from=20220110",
+                "week=２０２２-W02"):
         answer = client.get(f"{CASES}?{bad}", headers=headers["east"])
         assert answer.status_code == 422 and answer.json["error"] == "invalid", bad
 
