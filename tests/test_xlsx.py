@@ -60,14 +60,14 @@ def test_the_work_report_merges_its_headers_as_the_seed_does() -> None:
     assert ws.print_title_rows == "$4:$5"
 
 
-def test_the_dispatch_table_spans_its_label_over_every_row() -> None:
+def test_the_dispatch_table_spans_each_blocks_label_over_its_rows() -> None:
     from service.render import render
 
     ctx = {**context("summary-dispatch"), "draft": False}
     ws = book(render("summary", ctx, "xlsx"))["调度表"]
-    rows = len(ctx["dispatch_rows"])
-    assert f"A4:A{3 + rows}" in {str(r) for r in ws.merged_cells.ranges}
-    assert ws["A4"].value == "总体情况" and isinstance(ws["D4"].value, int)
+    overall = sum(1 for item in ctx["dispatch_items"] if item["block"] == "总体情况")
+    assert f"A5:A{4 + overall}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A5"].value == "总体情况" and isinstance(ws["D5"].value, int)
 
 
 def test_an_issued_summary_is_stored_in_xlsx_too(client) -> None:  # type: ignore[no-untyped-def]

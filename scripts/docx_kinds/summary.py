@@ -6,8 +6,14 @@ mm and add up to the 225 mm width of the landscape 版心."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from docx.shared import Mm
 from docx_base import cell_text, grid_table, keep_row_whole, para, title
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from service.kinds.summary_dispatch import BLOCKS  # noqa: E402
 
 LANDSCAPE = True
 
@@ -42,7 +48,7 @@ REPORT_COLUMNS = [
 MAJOR_COLUMNS = [("序号", 10, "no"), ("企业名称", 40, "enterprise"), ("所在镇", 22, "township"),
                  ("行业类别", 22, "industry"), ("挂牌督办单位", 36, "supervised_by"),
                  ("重大隐患明细及整改计划", 95, "detail")]
-DISPATCH_WIDTHS = [18, 9, 75, 15, 9, 85, 14]
+DISPATCH_WIDTHS = [20, 7, 70, 24, 7, 73, 24]
 DISPATCH_KEYS = ["no1", "label1", "value1", "no2", "label2", "value2"]
 
 
@@ -105,16 +111,25 @@ def _report(doc) -> None:  # type: ignore[no-untyped-def]
 
 
 def _dispatch(doc) -> None:  # type: ignore[no-untyped-def]
-    rows = 6
-    table = grid_table(doc, DISPATCH_WIDTHS, rows=rows, header_rows=0)
-    for r in range(rows):
-        keep_row_whole(table.rows[r])
-        table.rows[r].height = Mm(8)  # at least: the form's rows are roomy
-        for c, key in enumerate(DISPATCH_KEYS, 1):
-            style = "表格文字左" if key.startswith("label") else "表格文字"
-            cell_text(doc, table.rows[r].cells[c], f"{{{{ dispatch_rows[{r}].{key} }}}}", style)
-    merged = table.rows[0].cells[0].merge(table.rows[rows - 1].cells[0])
-    cell_text(doc, merged, "总体情况", "表格表头")
+    """The 调度表's four blocks (seed 004), two items a line, each block's name merged down
+    its lines; the cells come from `dispatch_blocks[b].rows[r]` (a fixed form)."""
+    sizes = [len(items) // 2 for _, items in BLOCKS]
+    table = grid_table(doc, DISPATCH_WIDTHS, rows=sum(sizes), header_rows=0)
+    first = 0
+    for b, size in enumerate(sizes):
+        for r in range(size):
+            row = table.rows[first + r]
+            keep_row_whole(row)
+            row.height = Mm(8)  # at least: the form's rows are roomy
+            for c, key in enumerate(DISPATCH_KEYS, 1):
+                style = "表格文字左" if key.startswith("label") else "表格文字"
+                cell_text(doc, row.cells[c], f"{{{{ dispatch_blocks[{b}].rows[{r}].{key} }}}}",
+                          style)
+            for cell in row.cells:  # a block stays on one page, as the PDF keeps it
+                cell.paragraphs[0].paragraph_format.keep_with_next = r < size - 1
+        merged = table.rows[first].cells[0].merge(table.rows[first + size - 1].cells[0])
+        cell_text(doc, merged, f"{{{{ dispatch_blocks[{b}].name }}}}", "表格表头")
+        first += size
 
 
 def fill(doc) -> None:  # type: ignore[no-untyped-def]

@@ -1,11 +1,13 @@
 """统计表 (summary) — seed 000 附件5 / seed 001 附件2 (周报), seed 002 附件 (工作报表),
-seed 004 附件 (调度表 总体情况): the caller sends records, the service counts them."""
+seed 004 附件 (调度表, service.kinds.summary_dispatch): the caller sends records, the service
+counts them."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from service.kinds import summary_dispatch
 from service.kinds import summary_stats as st
 from service.kinds.base import Kind
 from service.kinds.summary_model import (
@@ -118,39 +120,6 @@ def report(doc: Summary, kept: list[Finding]) -> dict[str, Any]:
     return {"industry_rows": lines, "major_rows": details}
 
 
-DISPATCH_LABELS = {  # seed 004 总体情况, items 1 to 10
-    "self_check": ("企业自查发现的重大事故隐患（个）",
-                   "企业自查发现重大事故隐患中已完成整改的（个）"),
-    "inspection": ("执法检查发现的重大事故隐患（个）",
-                   "执法检查发现重大事故隐患中已完成整改的（个）"),
-    "report": ("群众举报的重大事故隐患（个）", "群众举报的重大事故隐患中已完成整改的（个）"),
-    "assigned": ("上级交办的重大事故隐患（个）", "上级交办的重大事故隐患中已完成整改的（个）"),
-    st.SUPERVISED: ("政府部门挂牌督办的重大事故隐患（个）",
-                    "挂牌督办重大事故隐患中已完成整改的（个）"),
-}
-
-
-def dispatch(doc: Summary, kept: list[Finding]) -> dict[str, Any]:
-    """The 调度表's 总体情况: major hazards found and rectified by source, 1 to 10 as in
-    seed 004, then 11 合计 (items 1, 3, 5, 7) and 12 整改率."""
-    counts = st.by_source(kept, doc.period_end)
-    rows = []
-    for i, (key, (found, done)) in enumerate(counts.items()):
-        label_found, label_done = DISPATCH_LABELS[key]
-        rows.append({"no1": str(2 * i + 1), "label1": label_found, "value1": str(found),
-                     "no2": str(2 * i + 2), "label2": label_done, "value2": str(done)})
-    found = sum(counts[s][0] for s in SOURCE_NAMES)
-    done = sum(counts[s][1] for s in SOURCE_NAMES)
-    rows.append({"no1": "11", "label1": "重大事故隐患合计（个）", "value1": str(found),
-                 "no2": "12", "label2": "重大事故隐患整改率", "value2": st.rate(found, done)})
-    others = [f"{name}{st.count(kept, category=c)}项" for c, name in CATEGORY_NAMES.items()
-              if c != "major_hazard"]
-    note = ("注：第9项为处理措施含“挂牌督办”的重大事故隐患，与第1至8项有重叠；"
-            "第11项为第1、3、5、7项之和。"
-            f"本表只统计重大事故隐患，统计期内另有{'、'.join(others)}未列入。")
-    return {"dispatch_rows": rows, "dispatch_note": note}
-
-
 # The seeds' own notes under the 周报 table, verbatim: seed 000 附件5 and seed 001 附件2.
 WEEKLY_SEED_NOTES = (
     "注：本表每周五16时前上报，其中重大隐患明细、非法违法具体行为对照方案中重点打击十四类行为"
@@ -196,15 +165,17 @@ def build(doc: Summary, serial: int | None) -> dict[str, Any]:
         "header": [f"填报单位：{doc.unit}{GAP}填表人：{doc.filled_by}{GAP}"
                    f"填表日期：{cn_date(doc.filled_on)}", f"统计期：{period}"],
         "measure_names": list(MEASURES),
-        "seed_notes": list(WEEKLY_SEED_NOTES) if doc.layout == "weekly" else [],
+        "seed_notes": {"weekly": list(WEEKLY_SEED_NOTES),
+                       "dispatch": list(summary_dispatch.SEED_NOTES)}.get(doc.layout, []),
         "note": NOTES[doc.layout],
-        "warnings": _warnings(doc, left_out, kept),
+        "warnings": _warnings(doc, left_out, kept) + summary_dispatch.warnings(doc),
         "totals": [], "measure_counts": [], "rows": [], "industry_rows": [], "major_rows": [],
-        "dispatch_rows": [], "dispatch_note": "",
+        "dispatch_blocks": [], "dispatch_items": [], "dispatch_note": "",
         # every record as sent, for the workbook's sheet 记录 (read back by service.imports)
         "records": [f.model_dump(mode="json") for f in doc.findings],
     }
-    context.update({"weekly": weekly, "report": report, "dispatch": dispatch}[doc.layout](
+    context.update({"weekly": weekly, "report": report,
+                    "dispatch": summary_dispatch.dispatch}[doc.layout](
         doc, kept))
     return context
 
@@ -220,7 +191,8 @@ KIND = Kind(
     title="统计表（周报统计表、工作报表、调度表）",
     short="统计表",
     description="按记录自动统计：非法违法行为和重大事故隐患统计表（周报）、分行业工作报表、"
-                "调度表总体情况；统计期外的记录剔除并提示，统计期末以后整改的按未整改计。",
+                "调度表（四个板块，截至当月28日累计；不能由记录统计的各项填报）；"
+                "统计期外的记录剔除并提示，统计期末以后整改的按未整改计。",
     model=Summary,
     build=build,
     series=lambda doc: None,

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, Field, StringConstraints, field_validator, 
 from pydantic_core import PydanticCustomError
 
 from service.kinds.base import SHORT_TEXT, Cleaned, Day, NonBlank, Strict
+from service.kinds.summary_dispatch_model import DispatchFigures
 
 MAX_FINDINGS = 5000  # a county's whole campaign fits; a runaway client does not
 # Tables that print one row per record stop at 1000 rows (~190 landscape pages, ~17 s of
@@ -143,7 +144,7 @@ class Summary(Strict):
     layout: Layout = Field(
         default="weekly", title="表式",
         json_schema_extra={"x-labels": {"weekly": "统计表（周报）", "report": "工作报表",
-                                        "dispatch": "调度表（总体情况）"}},
+                                        "dispatch": "调度表"}},
     )
     campaign: Long | None = Field(
         default=None, title="专项行动名称",
@@ -168,6 +169,8 @@ class Summary(Strict):
         default=None, title="查处劳务派遣用工违法行为数（个）",
         description="工作报表：查处劳务派遣用工违法行为数（可不填，不填则留空）",
     )
+    # 调度表 (seed 004): the figures of its blocks no record can give; left out, blank.
+    dispatch: DispatchFigures | None = Field(default=None, title="调度表填报数")
     findings: list[Finding] = Field(title="问题记录", max_length=MAX_FINDINGS)
 
     @model_validator(mode="after")

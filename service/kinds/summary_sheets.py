@@ -31,10 +31,14 @@ REPORT = [("行业", 22, "industry"), ("成立督查组（个）", 14, "inspecti
 MAJORS = [("序号", 10, "no"), ("企业名称", 40, "enterprise"), ("所在镇", 22, "township"),
           ("行业类别", 22, "industry"), ("挂牌督办单位", 36, "supervised_by"),
           ("重大隐患明细及整改计划", 95, "detail")]
-DISPATCH = [("", 18, ""), ("", 9, "no1"), ("", 75, "label1"), ("", 15, "value1"),
-            ("", 9, "no2"), ("", 85, "label2"), ("", 14, "value2")]
+# the 调度表 one item a line: its block (merged down), 序号, 项目, the figure or the seed's
+# pair ("(次,万元)", "(停产)(关闭)", "其中…"; the label says which is which) and the 县、镇、部门
+# split, each a number of its own
+DISPATCH_WIDTHS = [24, 9, 90, 16, 16, 14, 14, 14]
+DISPATCH_HEADER = [("类别", 1, 1), ("序号", 1, 1), ("项目", 1, 1), ("数值", 2, 1), ("县", 1, 1),
+                   ("镇", 1, 1), ("部门", 1, 1)]
 TEXT = {"enterprise", "checked_by", "township", "industry", "category", "detail", "nature",
-        "handling", "status", "supervised_by", "label1", "label2", "name", "escalated"}
+        "handling", "status", "supervised_by", "name", "escalated"}
 
 
 def _block(columns: Sequence[tuple[str, float, str]], rows: list[dict[str, Any]],
@@ -70,6 +74,10 @@ def sheets(context: dict[str, Any]) -> list[Sheet]:
                     _block(REPORT, context["industry_rows"], header=[top, sub])], notes),
                 Sheet("重大隐患明细", title, info, [
                     _block(MAJORS, context["major_rows"], "重大隐患明细")]), records]
-    block = _block(DISPATCH, context["dispatch_rows"], header=[])
-    block.merge_first_column = "总体情况"
-    return [Sheet("调度表", title, info, [block], notes), records]
+    blocks: list[Block] = []
+    for name in dict.fromkeys(item["block"] for item in context["dispatch_items"]):
+        rows = [[None, item["no"], item["label"], *item["values"], *item["levels"]]
+                for item in context["dispatch_items"] if item["block"] == name]
+        blocks.append(Block(DISPATCH_WIDTHS, [DISPATCH_HEADER] if not blocks else [], rows,
+                            text_columns={2}, merge_first_column=name))
+    return [Sheet("调度表", title, info, blocks, notes), records]
