@@ -53,7 +53,7 @@ def upload(kind_name: str) -> Any:
         lines = [f["message"] for f in err.fields if f.get("message")] or [err.message]
         if len(lines) > MAX_LISTED:
             lines = [*lines[:MAX_LISTED], f"……另有{len(lines) - MAX_LISTED}处错误未列出"]
-        count = len(err.fields) if len(err.fields) > 1 else 0
+        count = sum(1 for f in err.fields if str(f.get("path", "")).startswith("rows."))
         head = f"“{name}”有{count}处错误" if count else f"“{name}”不能导入"
         text = f"{head}，未导入任何记录，下表保持原样。"
         return web._form_page(kind, values, {}, 422, f"{text}错误清单在“导入”处。",
