@@ -78,3 +78,11 @@ def test_the_summary_draft_is_made_from_the_leads(client) -> None:  # type: igno
     reversed_ = client.post("/leads/summary", data={"_csrf": token_, "from": "2022-01-09",
                                                     "to": "2022-01-03"})
     assert "bad_period=1" in reversed_.headers["Location"]
+
+
+def test_the_leads_page_title_is_plain_text_and_its_forms_are_in_the_page(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/leads").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)  # type: ignore[union-attr]
+    assert title == "线索 · 安全生产专项行动文书"
+    main = page[page.index("<main"):]
+    assert main.count("生成统计表草稿") == 1 and "线索清单" in main
