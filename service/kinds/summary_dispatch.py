@@ -139,7 +139,7 @@ def dispatch(doc: Summary, kept: list[Finding]) -> dict[str, Any]:
             split = values if how == "levels" else []
             pair = [] if how == "levels" else [_cell(v) for v in values]
             items.append({"block": name, "no": no, "label": label,
-                          "values": (pair + [None])[:2], "levels": (split + [None] * 3)[:3]})
+                          "values": (pair + [None] * 2)[:2], "levels": (split + [None] * 3)[:3]})
         rows = [{"no1": a["no"], "label1": a["label"], "value1": a["value"],
                  "no2": b["no"], "label2": b["label"], "value2": b["value"]}
                 for a, b in zip(cells[::2], cells[1::2], strict=True)]
