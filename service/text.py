@@ -198,7 +198,10 @@ def _shapely(text: str, width: float, bounds: set[int]) -> list[str] | None:
     preferred breaks. None when no such layout is found in up to four lines."""
     # where the parts meet is the best break of all
     breaks = {**_breaks(text), **dict.fromkeys(bounds, -30)}
-    total = text_width_em(text)
+    ends = sorted(breaks)
+    edge = list(itertools.accumulate((text_width_em(c) for c in text), initial=0.0))
+    least = min(0, *breaks.values())  # what a break may take off the cost (bounds: -30)
+    total = edge[-1]
     found: list[tuple[float, list[str]]] = []
     for count in range(max(2, math.ceil(total / width)), 5):
         target = total / count
@@ -207,31 +210,34 @@ def _shapely(text: str, width: float, bounds: set[int]) -> list[str] | None:
         def walk(start: int, cuts: list[int], cost: float, count: int = count,
                  target: float = target) -> None:
             nonlocal best
+            # no layout from here can beat the best found (a search of every joint took
+            # 200 ms for a three-line title)
+            if best is not None and cost + (count - 1 - len(cuts)) * least >= best[0]:
+                return
             if len(cuts) == count - 1:
-                rest = text[start:]
-                w = text_width_em(rest)
-                if w > width or len(rest) < 3:
+                w = edge[-1] - edge[start]
+                if w > width or len(text) - start < 3:
                     return
-                widths = [text_width_em(text[a:b]) for a, b in
+                widths = [edge[b] - edge[a] for a, b in
                           zip([0, *cuts], [*cuts, len(text)], strict=True)]
                 c = cost + (w - target) ** 2
                 if _shaped(widths) and (best is None or c < best[0]):
                     best = (c, cuts)
                 return
-            for end in sorted(breaks):
+            for end in ends:
                 if end - start < 3:
                     continue
-                w = text_width_em(text[start:end])
+                w = edge[end] - edge[start]
                 if w > width:
                     break
                 walk(end, [*cuts, end], cost + (w - target) ** 2 + breaks[end])
 
         walk(0, [], 0.0)
         if best is not None:
-            edges = [0, *best[1], len(text)]
+            cut_at = [0, *best[1], len(text)]
             # a further line costs a little less than a break inside a word
             found.append((best[0] + 60 * count,
-                          [text[a:b] for a, b in zip(edges, edges[1:], strict=False)]))
+                          [text[a:b] for a, b in zip(cut_at, cut_at[1:], strict=False)]))
     return min(found)[1] if found else None
 
 

@@ -14,7 +14,7 @@ import re
 import threading
 import zipfile
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -22,7 +22,7 @@ import docx.oxml.ns
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, Template
+from jinja2 import StrictUndefined, Template, meta
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -94,6 +94,8 @@ class _Prepared:
     parts: tuple[_Part, ...]
     unchanged: bytes
     styles: pitch.Styles
+    styles_part: _Part | None  # word/styles.xml: it holds only the pitch, see _styled
+    styled: dict[int, bytes] = field(default_factory=dict)  # unchanged + styles per pitch
 
 
 _env = environment()
@@ -115,10 +117,17 @@ def _prepare(kind: str) -> _Prepared:
             xml = template.get_part_xml(part)
             parts.append(_Part(part.partname.lstrip("/"), _compile(template.patch_xml(xml)),
                                template.get_headers_footers_encoding(xml), True))
+    styles_part = None
     for part in document.part.package.parts:
         if part.content_type in (_FOOTNOTES, _STYLES):  # the styles carry the line pitch
             xml = template.patch_xml(part.blob.decode("utf-8"))
-            parts.append(_Part(part.partname.lstrip("/"), _compile(xml), "utf-8", False))
+            rendered = _Part(part.partname.lstrip("/"), _compile(xml), "utf-8", False)
+            if part.content_type == _FOOTNOTES:
+                parts.append(rendered)
+                continue
+            if not meta.find_undeclared_variables(_env.parse(xml)) <= RENDERER_NAMES:
+                raise ValueError(f"template {kind}: styles.xml may use only {{{{ line }}}}")
+            styles_part = rendered
     for name in ("author", "comments", "identifier", "language", "subject", "title"):
         if re.search(r"\{[{%#]", getattr(document.core_properties, name) or ""):
             raise ValueError(f"template {kind}: core property {name} uses Jinja tags")
@@ -126,7 +135,8 @@ def _prepare(kind: str) -> _Prepared:
     saved = io.BytesIO()
     document.save(saved)  # python-docx's serialization of every part that does not change
     document_name = document.part.partname.lstrip("/")
-    skip = {document_name, *(p.name for p in parts)}
+    skip = {document_name, *(p.name for p in parts),
+            *([styles_part.name] if styles_part else [])}
     unchanged = io.BytesIO()
     with zipfile.ZipFile(saved) as source, zipfile.ZipFile(unchanged, "w") as target:
         for info in source.infolist():
@@ -136,13 +146,27 @@ def _prepare(kind: str) -> _Prepared:
     skeleton.replace(skeleton.find(_BODY), etree.Element(_BODY))
     styles = pitch.read_styles(document.styles.element)
     return _Prepared(template, _compile(template.patch_xml(template.get_xml())), document_name,
-                     skeleton, tuple(parts), unchanged.getvalue(), styles)
+                     skeleton, tuple(parts), unchanged.getvalue(), styles, styles_part)
 
 
 def prepare(kind: str) -> None:
     """Read and compile the Word template of `kind` now rather than at its first render."""
     with _lock:
         _prepare(kind)
+
+
+def _styled(prepared: _Prepared, line: int) -> bytes:
+    """The zip of the parts that do not change, with the styles at pitch `line`: the styles
+    part is 350 KB, and compressing it on every render took most of a DOCX's time."""
+    with _lock:
+        if line not in prepared.styled:
+            out = io.BytesIO(prepared.unchanged)
+            if prepared.styles_part is not None:
+                with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
+                    xml = _render_part(prepared, prepared.styles_part.template, {"line": line})
+                    package.writestr(prepared.styles_part.name, xml.encode("utf-8"))
+            prepared.styled[line] = out.getvalue()
+        return prepared.styled[line]
 
 
 def _render_part(prepared: _Prepared, template: Template, context: dict[str, Any]) -> str:
@@ -165,7 +189,7 @@ def render_docx(kind: str, context: dict[str, Any]) -> bytes:
         element.attrib["id"] = str(number)  # docxtpl's fix_docpr_ids
     document = deepcopy(prepared.document)
     document.replace(document.find(_BODY), body)
-    out = io.BytesIO(prepared.unchanged)
+    out = io.BytesIO(_styled(prepared, context["line"]))
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
         package.writestr(prepared.document_name, serialize_part_xml(document))
         for part in prepared.parts:

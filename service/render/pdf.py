@@ -9,7 +9,7 @@ from typing import Any
 import weasyprint
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from weasyprint.formatting_structure.boxes import LineBox, MarginBox
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox
 from weasyprint.text.fonts import FontConfiguration
 
 from service.render import fonts, weasy
@@ -39,6 +39,7 @@ _tighter: list[weasyprint.CSS] = []
 # up the line spacing rather than print that page: 24, 25.5, then 26.5 lines instead of 22
 # (the last for a three-line title: 16 pt type on 24 pt lines still reads openly).
 TIGHTER_PITCHES = (26.5, 25.0, 24.0)
+DEFAULT_PITCH_PT = 28.95  # gongwen.css --line: 22 lines in the 版心
 TYPE_AREA_HEIGHT_PT = 225 / 25.4 * 72
 
 
@@ -74,6 +75,45 @@ def _lines(page: weasyprint.Page) -> int:
     )
 
 
+def _grid_units(document: weasyprint.Document) -> tuple[float, int]:
+    """How many grid lines the document takes at least (its lines on the grid, the blank
+    lines between them, the 版记's rules), and the widest blank. Tables and page-break waste
+    are left out: at a pitch where even these do not fit one page fewer, no layout can."""
+    pitch = DEFAULT_PITCH_PT / 0.75  # WeasyPrint lays out in CSS px
+    units, widest = 0.0, 0
+    for page in document.pages:
+        for child in page._page_box.children:
+            if isinstance(child, MarginBox):
+                continue
+            tops = sorted((box.position_y, box.height) for box in child.descendants()
+                          if isinstance(box, LineBox) and abs(box.height - pitch) < 0.05)
+            units += len(tops)
+            for (top, height), (next_top, _) in zip(tops, tops[1:], strict=False):
+                gap = (next_top - top - height) / pitch
+                if gap > 0.95 and abs(gap - round(gap)) < 0.01:
+                    units += round(gap)
+                    widest = max(widest, round(gap))
+            if isinstance(child, FootnoteAreaBox):  # the 版记: its rules and space above
+                units += max(0.0, child.margin_height() / pitch - len(tops))
+    return units, widest
+
+
+def _closer(document: weasyprint.Document) -> list[weasyprint.CSS]:
+    """The tighter pitches worth a layout: only short documents (a long one, or one of
+    forced page breaks, cannot gain), and only pitches at which the lines could fit."""
+    pages = len(document.pages)
+    lines = sum(_lines(page) for page in document.pages)
+    room = (pages - 1) * TYPE_AREA_HEIGHT_PT
+    if not 1 < pages <= 3 or lines > room / TIGHTER_PITCHES[-1]:
+        return []
+    units, widest = _grid_units(document)
+    # A blank line that lands at the top of a page is dropped there: on fewer pages there
+    # are pages - 2 such tops, each of which may drop the widest blank.
+    units -= (pages - 2) * widest
+    pitches = zip(TIGHTER_PITCHES, _tighter, strict=True)
+    return [css for pt, css in pitches if units * pt <= room + 0.5]
+
+
 def render_html(kind: str, context: dict[str, Any]) -> str:
     """The HTML page for `kind` (also useful to inspect a layout in a browser)."""
     return _env.get_template(f"{kind}.html").render(context)
@@ -86,13 +126,9 @@ def render_pdf(kind: str, context: dict[str, Any]) -> bytes:
         font_config, stylesheet = _warm()
         source = weasyprint.HTML(string=html, base_url=_base_url, url_fetcher=_fetcher)
         document = source.render(stylesheets=[stylesheet], font_config=font_config)
-        pages = len(document.pages)
-        lines = sum(_lines(page) for page in document.pages)
-        # Only short documents: a long one (or one of forced page breaks) cannot gain.
-        if 1 < pages <= 3 and lines <= (pages - 1) * TYPE_AREA_HEIGHT_PT / TIGHTER_PITCHES[-1]:
-            for tighter in _tighter:
-                closer = source.render(stylesheets=[stylesheet, tighter], font_config=font_config)
-                if len(closer.pages) < len(document.pages):
-                    document = closer
-                    break
+        for tighter in _closer(document):
+            closer = source.render(stylesheets=[stylesheet, tighter], font_config=font_config)
+            if len(closer.pages) < len(document.pages):
+                document = closer
+                break
         return weasy.write_pdf(document)
