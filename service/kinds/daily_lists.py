@@ -4,12 +4,13 @@ List 1 counts what lists 2–4 hold; the figures no record gives are entered per
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from service.kinds.base import Kind
 from service.kinds.daily_lists_model import DailyEnforcement, DailyHazard, DailyLists
 from service.kinds.daily_lists_sheets import PROGRESS_KEYS, sheets
+from service.kinds.summary_stats import wan  # fines print as the 统计表's do: 12.50
 from service.text import cn_date, title_lines
 
 FORM_NAME = "集中行动四个清单（日报）"
@@ -23,11 +24,6 @@ BLOCKS = [("deadline", "责令限期整改企业", "整改原因"), ("fines", "�
 # List 1's figures the payload gives; the others are counted from lists 2–4.
 ENTERED = {"inspection_groups", "enterprises", "illegal_cases", "exposed", "typical"}
 NONE = "无"  # what an empty list prints, so that a blank table is not mistaken for unfilled
-
-
-def wan(amount: Decimal) -> str:
-    """An amount in 万元 with two decimals, as the 统计表 prints fines: 12.50."""
-    return str(amount.quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 def _distinct(records: list[DailyEnforcement]) -> int:
