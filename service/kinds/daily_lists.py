@@ -149,7 +149,8 @@ def build(doc: DailyLists, serial: int | None) -> dict[str, Any]:
 
 
 def _label(doc: DailyLists) -> str:
-    return f"{doc.unit}{cn_date(doc.filled_on)}{FORM_NAME}"
+    # the file name starts with the kind's short name (四个清单-…): unit and day suffice
+    return f"{doc.unit}{cn_date(doc.filled_on)}"
 
 
 KIND = Kind(
