@@ -5,8 +5,8 @@ Each paragraph is broken into lines of at most 28 full-width characters (Chinese
 and line-end rules kept: no closing mark opens a line, no opening mark ends one, a Latin
 word is not split unless it is longer than a line); every line but a paragraph's last gets
 the letter spacing that makes it fill the 版心 exactly. The HTML templates print the lines
-with `grid_paragraph`; the Word renderer counts them with `line_count` to choose the line
-pitch a short document needs (service.render.pitch).
+with service.render.grid_html.grid_paragraph; the Word renderer counts them with
+`line_count` to choose the line pitch a short document needs (service.render.pitch).
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-
-from markupsafe import Markup, escape
 
 from service.render import fonts
 
@@ -183,25 +180,3 @@ def hang(text: str) -> float:
     where its wrapped lines hang (GB/T 9704 7.3.4, 7.4.2)."""
     found = _ITEM_NUMBER.match(text)
     return round(sum(advance(c) for c in found.group(0)), 3) if found else 0.0
-
-
-def grid_paragraph(text: str, css_class: str = "body", first: float = 2, rest: float = 0,
-                   size: float = SIZE_PT, width: float = TYPE_AREA_PT) -> Markup:
-    """One <p> of `text` on the grid: its lines joined by newlines (white-space: pre in
-    .grid, so the paragraph does not wrap by itself), the paragraph's usual letter spacing
-    on the <p> and a span only round a line that needs another."""
-    printed = lines(text, first, rest, size, width)
-    # Most lines share the grid's spacing; an element per line would double the boxes
-    # WeasyPrint styles and lays out (a 210-page bulletin took 2.5 times as long).
-    usual = Counter(line.spacing for line in printed[:-1] or printed).most_common(1)[0][0]
-    span = Markup('<span style="letter-spacing: {}pt">{}</span>')
-    # A last line is not spread: any spacing near the grid's keeps its characters under
-    # those above, so it takes the paragraph's unless it holds Arabic or combining marks.
-    last = printed[-1]
-    if last.spacing and usual and abs(last.spacing - usual) < 0.01:
-        printed[-1] = Line(last.text, usual)
-    body = Markup("\n").join(escape(line.text) if line.spacing == usual
-                             else span.format(line.spacing, line.text) for line in printed)
-    style = f"margin-left: {rest}em; text-indent: {first - rest}em; letter-spacing: {usual}pt"
-    return Markup('<p class="{} grid" style="{}">{}</p>').format(
-        escape(css_class), style, body)

@@ -15,7 +15,8 @@ from weasyprint.text.fonts import FontConfiguration
 from service.render import fonts, weasy
 from service.render.fetcher import StaticOnlyFetcher
 from service.render.formats import STATIC_DIR, TEMPLATE_DIR
-from service.render.grid import TYPE_AREA_PT, grid_paragraph, hang
+from service.render.grid import TYPE_AREA_PT, hang
+from service.render.grid_html import collected_styles, grid_paragraph, style_block
 
 _env = SandboxedEnvironment(
     loader=FileSystemLoader(TEMPLATE_DIR / "html"),
@@ -116,7 +117,9 @@ def _closer(document: weasyprint.Document) -> list[weasyprint.CSS]:
 
 def render_html(kind: str, context: dict[str, Any]) -> str:
     """The HTML page for `kind` (also useful to inspect a layout in a browser)."""
-    return _env.get_template(f"{kind}.html").render(context)
+    with collected_styles() as rules:
+        html = _env.get_template(f"{kind}.html").render(context)
+    return html.replace("</head>", style_block(rules) + "</head>", 1) if rules else html
 
 
 def render_pdf(kind: str, context: dict[str, Any]) -> bytes:

@@ -1,4 +1,6 @@
-"""Two speed-ups and one name change to WeasyPrint's PDF output, made only on the objects
+"""Tagged PDFs (`pdf_tags`: headings, paragraphs, tables with header cells, the language
+from <html lang>, for screen readers and archives), with two speed-ups and one name change
+to WeasyPrint's PDF output, made only on the objects
 WeasyPrint hands over for one document: no module, class or function of WeasyPrint or pydyf
 is replaced or assigned to (tests/test_weasyprint_pin.py checks that, the versions, and the
 internals relied on here).
@@ -146,11 +148,11 @@ def _rename_only(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
 def write_pdf(document: weasyprint.Document) -> bytes:
     """The PDF of a rendered document, made as the module's docstring says."""
     if not TUNED:
-        plain: bytes = document.write_pdf(finisher=_rename_only)
+        plain: bytes = document.write_pdf(finisher=_rename_only, pdf_tags=True)
         return plain
     table = FontTable()
     for key, font in document.fonts.items():  # none unless written before
         table[key] = font
     document.fonts = table
-    content: bytes = document.write_pdf(finisher=finish)
+    content: bytes = document.write_pdf(finisher=finish, pdf_tags=True)
     return content
