@@ -9,12 +9,23 @@ from typing import IO, Any, NoReturn
 
 import click
 
-from service.errors import Conflict, Forbidden, Invalid, NotFound, RenderFailed, ServiceError
+from service.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RenderFailed,
+    ServiceError,
+    StorageUnavailable,
+)
+from service.storage import storage_error
 
 # Exit codes: 1 bad data (or items that failed), 2 wrong usage (as click), 3 not found,
-# 4 a clash with the register, 5 a render failed or ran over its time limit.
+# 4 a clash with the register, 5 a render failed or ran over its time limit, 6 the register
+# cannot be written (disk full, read-only).
 EXIT_CODES: tuple[tuple[type[ServiceError], int], ...] = (
-    (Invalid, 1), (Forbidden, 1), (NotFound, 3), (Conflict, 4), (RenderFailed, 5))
+    (Invalid, 1), (Forbidden, 1), (NotFound, 3), (Conflict, 4), (RenderFailed, 5),
+    (StorageUnavailable, 6))
 
 
 class CliError(click.ClickException):
@@ -75,6 +86,15 @@ class Command(click.Command):
             return super().parse_args(ctx, args)
         except click.UsageError as err:
             raise UsageProblem(chinese_usage(err), err.ctx or ctx) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a register that cannot be written stops it in Chinese (exit 6)."""
+        try:
+            return super().invoke(ctx)
+        except Exception as err:
+            if (storage := storage_error(err)) is None:
+                raise
+            fail(storage)
 
 
 def fail(err: ServiceError, where: str = "") -> NoReturn:

@@ -64,3 +64,9 @@ class RenderTimeout(RenderFailed):
     """Rendering took longer than the time limit and was stopped."""
 
     code = "render_timeout"
+
+
+class StorageUnavailable(ServiceError):
+    """The register cannot be written (disk full, database read-only): nothing was stored."""
+
+    code = "storage_unavailable"

@@ -18,14 +18,16 @@ from service.errors import (
     RenderFailed,
     RenderTimeout,
     ServiceError,
+    StorageUnavailable,
 )
+from service.storage import storage_error
 
 log = logging.getLogger(__name__)
 
 # The most specific class first: Malformed is an Invalid, RenderTimeout a RenderFailed.
 STATUS: tuple[tuple[type[ServiceError], int], ...] = (
     (Malformed, 400), (Invalid, 422), (Forbidden, 403), (NotFound, 404), (Conflict, 409),
-    (RenderTimeout, 503), (RenderFailed, 500),
+    (RenderTimeout, 503), (RenderFailed, 500), (StorageUnavailable, 503),
 )
 HTTP_MESSAGES = {
     400: ("bad_request", "请求格式不正确"),
@@ -93,6 +95,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Any:
+        if (storage := storage_error(err)) is not None:  # a full disk, a read-only database
+            log.warning("register not writable on %s %s: %s", request.method, request.path, err)
+            return _service_error(storage)
         log.exception("unhandled error on %s %s", request.method, request.path)
         if wants_json():
             return jsonify({"error": "internal", "message": HTTP_MESSAGES[500][1],

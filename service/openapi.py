@@ -216,6 +216,9 @@ def _secure(paths: dict[str, Any]) -> dict[str, Any]:
                 codes.append("unauthorized")
                 if method not in READING and not op["operationId"].startswith("preview"):
                     codes.append("forbidden")  # a read-only caller may not change anything
+                # each of them uses the register (a download is audited): a full disk or a
+                # read-only database can answer any
+                codes.append("storage_unavailable")
             with_errors(op["responses"], *codes)
             op["responses"] = dict(sorted(op["responses"].items()))
             describe_errors(op["responses"])

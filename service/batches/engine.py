@@ -19,6 +19,7 @@ from sqlalchemy import exc as db_errors
 from service import issuing
 from service.errors import Invalid, ServiceError
 from service.kinds import KINDS
+from service.storage import storage_error
 
 log = logging.getLogger(__name__)
 # The database going away or staying locked is no fault of the item: those propagate, so a
@@ -145,7 +146,10 @@ def preview_item(item: Item, formats: tuple[str, ...]) -> Result:
 
 
 def unexpected(err: BaseException) -> dict[str, Any]:
-    """The error entry of an item that raised something unforeseen: its type and message."""
+    """The error entry of an item that raised something unforeseen: its type and message
+    (storage_unavailable for a full disk or a read-only register)."""
+    if (storage := storage_error(err)) is not None:
+        return storage.body()
     detail = str(err).strip()
     detail = detail if len(detail) <= 200 else detail[:200] + "…"
     what = f"{type(err).__name__}：{detail}" if detail else type(err).__name__
