@@ -62,5 +62,6 @@ def test_a_typical_case_has_its_seven_sections_as_headings() -> None:
 
 def test_a_statistics_table_has_header_cells() -> None:
     tree = structure(pdf_of("summary", "summary-weekly"))
+    assert tree.count("/H2") == 2  # 一、汇总情况 and 二、逐条明细
     assert "/Table" in tree and tree.count("/TH") >= 11 and tree.count("/TD") > 20
     assert tree.index("/TH") < tree.index("/TD")  # the header row is read first
