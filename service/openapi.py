@@ -1,10 +1,12 @@
 """`/openapi.json` (OpenAPI 3.1, built from the pydantic models) and `/docs` to read it.
 
-The document is the integrators' contract: every operation has a camelCase operationId and
-tags, every error answer lists the stable `error` codes it can carry (in its description and
-as `x-error-codes`), every kind's request body carries the repository's fixtures as
-examples, and a batch item is typed by its kind (a `oneOf` with a discriminator on `kind`).
-Descriptions are Chinese: the English docstrings of the response models are replaced here."""
+The document is the integrators' contract: every operation has a snake_case operationId
+and a tag of its area (service.openapi_style), every error answer lists the stable `error`
+codes it can carry (in its description and as `x-error-codes`), every kind's request body
+carries the repository's fixtures as examples, and a batch item is typed by its kind (a
+`oneOf` with a discriminator on `kind`). Descriptions are Chinese: the English docstrings
+of the response models are replaced here. Validators and client generators take the
+document as it is (tests/test_openapi_client.py)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,6 @@ from service.openapi_parts import (
     RENDER_ERRORS,
     REPLAYED,
     SCHEMAS,
-    TAGS,
     batch_items,
     batch_paths,
     binary,
@@ -46,10 +47,10 @@ from service.openapi_parts import (
     fixture_examples,
     header,
     json_response,
-    pascal,
     unit_paths,
     with_errors,
 )
+from service.openapi_style import TAGS, finish, kind_schema, snake
 from service.render import MEDIA_TYPES
 
 log = logging.getLogger(__name__)
@@ -68,26 +69,26 @@ def document() -> dict[str, Any]:
     resp = response_models()
     doc_id = [{"name": "id", "in": "path", "required": True, "description": "文书id",
                "schema": {"type": "string"}}]
+    kind_ref = {"$ref": SCHEMAS + "Kind"}
     paths: dict[str, Any] = {
         "/api/v1/kinds": {"get": {
-            "operationId": "listKinds", "summary": "文书种类", "tags": ["文书种类"],
+            "operationId": "list_kinds", "summary": "文书种类", "tags": ["kinds"],
             "responses": {"200": json_response(ref[resp["KindList"]], "文书种类及其中文名称和链接"),
                           **errors("invalid")}}},
         "/api/v1/kinds/{kind}/schema": {"get": {
-            "operationId": "kindSchema", "summary": "某种文书的JSON Schema",
-            "tags": ["文书种类"],
+            "operationId": "get_kind_schema", "summary": "某种文书的JSON Schema",
+            "tags": ["kinds"],
             "parameters": [{"name": "kind", "in": "path", "required": True,
-                            "description": "文书种类",
-                            "schema": {"type": "string", "enum": list(KINDS)}}],
+                            "description": "文书种类", "schema": kind_ref}],
             "responses": {"200": {"description": "该种文书数据的JSON Schema", "content": {
                 "application/json": {"schema": {"type": "object"}}}},
                 **errors("unknown_kind", "invalid")}}},
         "/api/v1/documents": {"get": {
-            "operationId": "listDocuments", "summary": "登记簿：已签发文书，新的在前",
-            "tags": ["签发与登记簿"],
+            "operationId": "list_documents", "summary": "登记簿：已签发文书，新的在前",
+            "tags": ["documents"],
             "parameters": [
                 {"name": "kind", "in": "query", "description": "只列这种文书",
-                 "schema": {"type": "string", "enum": list(KINDS)}},
+                 "schema": kind_ref},
                 {"name": "year", "in": "query", "description": "只列这一年度的",
                  "schema": {"type": "integer", "minimum": 1949, "maximum": 9999}},
                 {"name": "q", "in": "query", "description": "查找：文号、标题摘要等中的文字",
@@ -100,18 +101,18 @@ def document() -> dict[str, Any]:
             "responses": {"200": json_response(ref[resp["DocumentList"]], "登记簿的一页"),
                           **errors("invalid")}}},
         "/api/v1/documents/{id}": {"get": {
-            "operationId": "getDocument", "summary": "一份已签发文书的登记信息",
-            "tags": ["签发与登记簿"], "parameters": doc_id,
+            "operationId": "get_document", "summary": "一份已签发文书的登记信息",
+            "tags": ["documents"], "parameters": doc_id,
             "responses": {"200": json_response(ref[resp["Issued"]], "登记信息"),
                           **errors("not_found", "invalid")}}},
     }
     for fmt in MEDIA_TYPES:
         paths[f"/api/v1/documents/{{id}}.{fmt}"] = {"get": {
-            "operationId": f"download{pascal(fmt)}", "summary": f"下载已签发文书（{fmt}）",
+            "operationId": f"download_document_{fmt}", "summary": f"下载已签发文书（{fmt}）",
             "description": "每次下载的文件逐字节相同。已作废的文书照原样提供，"
                            "响应头X-Document-Status标明其状态。" + (
                                "只有统计表和线索清单有xlsx。" if fmt == "xlsx" else ""),
-            "tags": ["签发与登记簿"], "parameters": doc_id,
+            "tags": ["documents"], "parameters": doc_id,
             "responses": {"200": binary(fmt, f"{fmt.upper()}文件", {
                 "Content-Disposition": DISPOSITION,
                 "X-Document-Status": header("文书的状态：issued（有效）或void（已作废）")}),
@@ -130,8 +131,8 @@ def document() -> dict[str, Any]:
             conflicts.insert(0, "series_full")
         links = ["not_found", "lead_transferred"] if "lead" in kind.model.model_fields else []
         paths[f"/api/v1/documents/{kind.name}"] = {"post": {
-            "operationId": f"issue{pascal(kind.name)}", "summary": f"签发{kind.title}",
-            "description": kind.description, "tags": ["签发与登记簿"], "requestBody": body,
+            "operationId": f"issue_{snake(kind.name)}", "summary": f"签发{kind.title}",
+            "description": kind.description, "tags": ["documents"], "requestBody": body,
             "parameters": [IDEMPOTENCY_KEY],
             "responses": {"201": json_response(ref[resp["Issued"]], "已签发：编号、生成并登记", {
                 "Location": LOCATION, "Idempotent-Replayed": REPLAYED}),
@@ -139,8 +140,8 @@ def document() -> dict[str, Any]:
                           *RENDER_ERRORS)}}}
         for fmt in kind.formats:
             paths[f"/api/v1/render/{kind.name}.{fmt}"] = {"post": {
-                "operationId": f"preview{pascal(kind.name)}{pascal(fmt)}",
-                "summary": f"预览{kind.title}（草稿，不编号）", "tags": ["预览"],
+                "operationId": f"preview_{snake(kind.name)}_{fmt}",
+                "summary": f"预览{kind.title}（草稿，不编号）", "tags": ["previews"],
                 "requestBody": body,
                 "responses": {"200": binary(fmt, f"草稿的{fmt.upper()}文件", {
                     "Content-Disposition": DISPOSITION,
@@ -149,8 +150,8 @@ def document() -> dict[str, Any]:
                     **errors(*BODY_ERRORS, *RENDER_ERRORS)}}}
     paths.update(batch_paths(ref[BatchRequest], ref[BatchStatus]))
     paths["/api/v1/audit"] = {"get": {
-        "operationId": "listAudit", "summary": "本单位的操作记录（管理员），新的在前",
-        "tags": ["操作记录"],
+        "operationId": "list_audit_events", "summary": "本单位的操作记录（管理员），新的在前",
+        "tags": ["audit"],
         "parameters": [
             {"name": "action", "in": "query", "description": "只列这种操作",
              "schema": {"type": "string", "enum": list(audit.ACTIONS)}},
@@ -163,18 +164,18 @@ def document() -> dict[str, Any]:
         "responses": {"200": json_response(ref[AuditList], "操作记录的一页"),
                       **errors("invalid", "not_admin")}}}
     paths["/api/v1/documents/{id}/void"] = {"post": {
-        "operationId": "voidDocument", "summary": "作废一份已签发文书（写明原因）",
+        "operationId": "void_document", "summary": "作废一份已签发文书（写明原因）",
         "description": "文号不再使用，文件不变；下载时X-Document-Status为void。",
-        "tags": ["签发与登记簿"],
+        "tags": ["documents"],
         "parameters": doc_id, "requestBody": {"required": True, "content": {
             "application/json": {"schema": {"$ref": ref[VoidRequest]}}}},
         "responses": {"200": json_response(ref[resp["Issued"]], "已作废的文书"),
                       **errors(*BODY_ERRORS, "not_found", "not_issued")}}}
     paths["/api/v1/documents/{id}/correct"] = {"post": {
-        "operationId": "correctDocument",
+        "operationId": "correct_document",
         "summary": "更正：以新文号签发更正后的文书，原文书同时作废",
         "description": "请求体为该文书种类的完整数据（与签发时相同的格式）。",
-        "tags": ["签发与登记簿"],
+        "tags": ["documents"],
         "parameters": doc_id, "requestBody": {"required": True, "content": {
             "application/json": {"schema": {"anyOf": [{"$ref": ref[k.model]}
                                                       for k in KINDS.values()]}}}},
@@ -189,11 +190,14 @@ def document() -> dict[str, Any]:
     schemas = defs.get("$defs", {})
     batch_items(schemas)
     chinese_schemas(schemas)
-    return {
+    schemas["Kind"] = kind_schema(list(KINDS))
+    return finish({
         "openapi": "3.1.0",
-        "info": {"title": "安全生产专项行动文书服务 API", "version": "1",
-                 "description": "交办（移送）书等公文的编号、生成（DOCX/PDF）与登记。"
-                                "错误一律为JSON（ErrorBody），各响应列出可能的错误代码。"},
+        "info": {"title": "Gongwen API", "version": "1",
+                 "x-title-zh": "安全生产专项行动文书服务 API",
+                 "description": "安全生产专项行动文书服务 API：交办（移送）书等公文的编号、"
+                                "生成（DOCX/PDF）与登记。错误一律为JSON（ErrorBody），"
+                                "各响应列出可能的错误代码。"},
         "tags": TAGS,
         "paths": _secure(paths),
         "components": {"schemas": dict(sorted(schemas.items())),
@@ -202,7 +206,7 @@ def document() -> dict[str, Any]:
                            "description": "API令牌：本单位管理员用POST /api/v1/unit/tokens新建，"
                                           "或在服务器上运行`flask --app wsgi token create 名称 "
                                           "--unit 单位`"}}},
-    }
+    })
 
 
 def _secure(paths: dict[str, Any]) -> dict[str, Any]:

@@ -17,8 +17,8 @@ def bulletin_paths(list_ref: str) -> dict[str, Any]:
     day = {"type": "string", "format": "date"}
     doc_id = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
     return {"/api/v1/bulletins/cases": {"get": {
-        "operationId": "bulletinCases", "summary": "编发通报用的本单位已签发典型案例",
-        "tags": ["签发与登记簿"],
+        "operationId": "list_bulletin_cases", "summary": "编发通报用的本单位已签发典型案例",
+        "tags": ["bulletins"],
         "description": "本单位已签发且有效的典型案例（已作废的不列出；更正过的给出更正后的），"
                        "按报送日期（没有的按签发日期）从早到晚，每个附其数据data。把各案例的"
                        "data依次放入通报的cases即可签发通报，通报的数据格式不变。给出id时只取"

@@ -6,7 +6,7 @@ from typing import Any
 
 from service.openapi_parts import BODY_ERRORS, errors, json_response
 
-TAG = ["线索与反馈"]
+TAG = ["leads"]
 LEDGER_MEDIA = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -33,12 +33,12 @@ def lead_paths(ref: dict[str, str]) -> dict[str, Any]:
     day = {"format": "date"}
     return {
         "/api/v1/leads": {
-            "post": {"operationId": "registerLead", "summary": "登记线索", "tags": TAG,
+            "post": {"operationId": "register_lead", "summary": "登记线索", "tags": TAG,
                      "description": "按接报日期的年份取本单位的下一个线索编号。举报人信息只在"
                                     "本单位的线索和线索清单中出现。",
                      "requestBody": body("LeadIn"),
                      "responses": {"201": lead, **errors(*BODY_ERRORS)}},
-            "get": {"operationId": "listLeads", "summary": "本单位的线索", "tags": TAG,
+            "get": {"operationId": "list_leads", "summary": "本单位的线索", "tags": TAG,
                     "description": "status取registered、transferred、answered、returned、closed，"
                                    "或overdue（逾期未反馈）、due_soon（两日内到期）、escalated"
                                    "（提级核查）、open（待反馈）；as_of为判断逾期的日期，"
@@ -49,7 +49,7 @@ def lead_paths(ref: dict[str, str]) -> dict[str, Any]:
                     "responses": {"200": json_response(ref["LeadList"], "线索及逾期计数"),
                                   **errors("invalid")}}},
         "/api/v1/leads/summary": {"get": {
-            "operationId": "leadSummaryPayload", "summary": "由线索生成统计表（周报）的数据",
+            "operationId": "summarize_leads", "summary": "由线索生成统计表（周报）的数据",
             "tags": TAG,
             "description": "统计期内接报的重大事故隐患、非法违法行为和瞒报事故线索及其反馈，作为"
                            "统计表（周报）的问题记录；办理结果换算为处理措施和罚款，提级核查的线索"
@@ -59,29 +59,30 @@ def lead_paths(ref: dict[str, str]) -> dict[str, Any]:
             "responses": {"200": json_response("#/components/schemas/Summary", "统计表的数据"),
                           **errors("invalid")}}},
         "/api/v1/leads/{id}": {"get": {
-            "operationId": "getLead", "summary": "一条线索", "tags": TAG,
+            "operationId": "get_lead", "summary": "一条线索", "tags": TAG,
             "parameters": _id("线索id"), "responses": {"200": lead, **errors("not_found")}}},
         "/api/v1/leads/{id}/file": {"get": {
-            "operationId": "getLeadFile", "summary": "下载反馈材料（签字的报告）", "tags": TAG,
+            "operationId": "download_lead_file", "summary": "下载反馈材料（签字的报告）",
+            "tags": TAG,
             "parameters": _id("线索id"),
             "responses": {"200": {"description": "反馈材料", "content": {
                 t: {"schema": {"type": "string", "format": "binary"}}
                 for t in ("application/pdf", "image/png", "image/jpeg")}},
                 **errors("not_found")}}},
         "/api/v1/leads/{id}/accept": {"post": {
-            "operationId": "acceptLead", "summary": "销号（反馈已办结）", "tags": TAG,
+            "operationId": "accept_lead", "summary": "销号（反馈已办结）", "tags": TAG,
             "parameters": _id("线索id"),
             "responses": {"200": lead, **errors("not_found", "lead_not_concluded")}}},
         "/api/v1/leads/{id}/return": {"post": {
-            "operationId": "returnLead", "summary": "退回反馈", "tags": TAG,
+            "operationId": "return_lead", "summary": "退回反馈", "tags": TAG,
             "parameters": _id("线索id"), "requestBody": body("Reason"),
             "responses": {"200": lead, **decide}}},
         "/api/v1/leads/{id}/escalate": {"post": {
-            "operationId": "escalateLead", "summary": "提级核查（逾期未反馈）", "tags": TAG,
+            "operationId": "escalate_lead", "summary": "提级核查（逾期未反馈）", "tags": TAG,
             "parameters": _id("线索id"), "requestBody": body("Reason"),
             "responses": {"200": lead, **decide}}},
         **{f"/api/v1/leads/ledger.{fmt}": {"get": {
-            "operationId": f"leadLedger{fmt.capitalize()}",
+            "operationId": f"download_lead_ledger_{fmt}",
             "summary": f"每日举报问题线索清单（{fmt.upper()}）", "tags": TAG,
             "description": "本单位在接报日期from至to之间的线索，按附件7的16列及填表说明；"
                            "只给to为当日清单，都不给为今天。public=1为公开版（三公开），"
@@ -92,8 +93,8 @@ def lead_paths(ref: dict[str, str]) -> dict[str, Any]:
                 "schema": {"type": "string", "format": "binary"}}}}, **errors("invalid")}}}
             for fmt, media in LEDGER_MEDIA.items()},
         "/api/v1/import/summary": {"post": {
-            "operationId": "importSummaryRecords", "summary": "导入统计表的记录（Excel或CSV）",
-            "tags": ["签发与登记簿"],
+            "operationId": "import_summary_records", "summary": "导入统计表的记录（Excel或CSV）",
+            "tags": ["imports"],
             "description": "请求体为.xlsx文件（读取其“记录”表）或CSV（UTF-8或GB18030），"
                            "表头与导出的“记录”表相同。返回统计表数据中的findings；有错时逐条指出第几行哪一列，"
                            "一条也不导入。",
@@ -105,14 +106,14 @@ def lead_paths(ref: dict[str, str]) -> dict[str, Any]:
                     "type": "array", "items": {"$ref": "#/components/schemas/Finding"}}}}}}},
                 **errors("invalid", "too_large")}}},
         "/api/v1/documents/{id}/feedback": {"put": {
-            "operationId": "recordFeedback", "summary": "登记交办书的反馈", "tags": TAG,
+            "operationId": "record_feedback", "summary": "登记交办书的反馈", "tags": TAG,
             "description": "接收日期、异议（交办后2日内）、实际反馈日期、是否属实、办理结果、"
                            "查处进展、答复情况、签字负责人；再次提交即替换。",
             "parameters": _id("交办书id"), "requestBody": body("FeedbackIn"),
             "responses": {"200": lead, **errors(*BODY_ERRORS, "not_found", "lead_closed",
                                                 "objection_too_late")}}},
         "/api/v1/documents/{id}/feedback/file": {"put": {
-            "operationId": "attachFeedbackFile", "summary": "上传反馈材料（PDF或图片）",
+            "operationId": "attach_feedback_file", "summary": "上传反馈材料（PDF或图片）",
             "tags": TAG, "parameters": _id("交办书id"),
             "requestBody": {"required": True, "content": {
                 t: {"schema": {"type": "string", "format": "binary"}}

@@ -64,19 +64,8 @@ STATUS_TEXT = {400: "请求有误", 401: "需要认证", 403: "没有权限", 40
 BODY_ERRORS = ("bad_request", "bad_json", "too_large", "unsupported_media_type", "invalid")
 RENDER_ERRORS = ("render_failed", "internal", "render_timeout")
 
-TAGS = [
-    {"name": "文书种类", "description": "有哪些文书，各自的数据格式（JSON Schema）。"},
-    {"name": "签发与登记簿", "description": "签发（编号、生成DOCX和PDF、登记），查询登记簿，"
-                                            "下载，作废与更正。"},
-    {"name": "预览", "description": "生成草稿：不占用文号，不保存任何内容。"},
-    {"name": "批量任务", "description": "一次提交多份文书，异步生成，完成后下载zip。"},
-    {"name": "本单位", "description": "调用方所属单位的资料、API令牌和用户（多为管理员）。"},
-    {"name": "线索与反馈", "description": "线索登记、交办、反馈、销号、退回、提级核查和线索清单"
-                                          "（一闭环）。"},
-    {"name": "操作记录", "description": "本单位的操作记录（管理员）。"},
-]
 # Operations anyone may call, even when authentication is on (service.gate.login.PUBLIC).
-OPEN = {"listKinds", "kindSchema"}
+OPEN = {"list_kinds", "get_kind_schema"}
 # Operations that store nothing and so are open to read-only callers too (READING_POSTS).
 READING = {"get"}
 IDEMPOTENCY_KEY = {
@@ -153,10 +142,6 @@ SCHEMA_TEXT: dict[str, tuple[str, dict[str, str | tuple[str, str]]]] = {
     "Person": ("联系人，印作“姓名  联系方式：电话”。", {}),
     "Principal": ("签署承诺书的主要负责人。", {}),
 }
-
-
-def pascal(name: str) -> str:
-    return "".join(part.title() for part in name.replace("_", "-").split("-"))
 
 
 def errors(*codes: str) -> dict[str, Any]:
@@ -258,7 +243,8 @@ def batch_items(schemas: dict[str, Any]) -> None:
                 "kind": {"type": "string", "const": kind.name, "title": "文书种类"},
                 "data": {"title": "文书数据", "anyOf": [
                     {"$ref": SCHEMAS + kind.model.__name__},
-                    {"type": "object", "title": "未校验的数据",
+                    {"type": "object", "title": "UncheckedData",
+                     "x-title-zh": "未校验的数据",
                      "description": "提交时接受任何对象：数据在执行该项时才校验"}]},
                 "ref": copy.deepcopy(loose["properties"]["ref"]),
             },
@@ -305,23 +291,24 @@ def batch_paths(request_ref: str, status_ref: str) -> dict[str, Any]:
             "value": {"items": [item], "formats": ["pdf"], "issue": False}}}
     return {
         "/api/v1/batches": {"post": {
-            "operationId": "submitBatch", "summary": "提交批量任务（异步，返回任务编号）",
+            "operationId": "submit_batch", "summary": "提交批量任务（异步，返回任务编号）",
             "description": "同一Idempotency-Key与相同请求再次提交，返回原任务"
                            "（Idempotent-Replayed: true）；每项可带ref（本方案件编号），"
                            "已签发的事项不会再次编号。提交时只检查各项的形式，"
                            "各项数据在执行时校验，不符的项记入结果中的errors.jsonl。",
-            "tags": ["批量任务"],
+            "tags": ["batches"],
             "parameters": [IDEMPOTENCY_KEY],
             "requestBody": {"required": True, "content": {"application/json": content}},
             "responses": {"202": json_response(status_ref, "已排队（或同一任务的重复提交）", {
                 "Location": LOCATION, "Idempotent-Replayed": REPLAYED}),
                 **errors(*BODY_ERRORS, "bad_idempotency_key", "idempotency_conflict")}}},
         "/api/v1/batches/{id}": {"get": {
-            "operationId": "batchStatus", "summary": "批量任务进度", "tags": ["批量任务"],
+            "operationId": "get_batch", "summary": "批量任务进度", "tags": ["batches"],
             "parameters": batch_id,
             "responses": {"200": json_response(status_ref, "任务进度"), **errors("not_found")}}},
         "/api/v1/batches/{id}.zip": {"get": {
-            "operationId": "batchZip", "summary": "下载批量任务结果（zip）", "tags": ["批量任务"],
+            "operationId": "download_batch_zip", "summary": "下载批量任务结果（zip）",
+            "tags": ["batches"],
             "parameters": batch_id,
             "responses": {"200": {"description": "生成的文件、manifest.json和errors.jsonl",
                                   "headers": {"Content-Disposition": DISPOSITION},
@@ -339,43 +326,43 @@ def unit_paths(ref: dict[str, str]) -> dict[str, Any]:
         return [{"name": name, "in": "path", "required": True, "description": description,
                  "schema": {"type": "string"}}]
 
-    tag = ["本单位"]
+    tag = ["units"]
     return {
         "/api/v1/unit": {
-            "get": {"operationId": "getUnit", "summary": "本单位及其资料", "tags": tag,
+            "get": {"operationId": "get_unit", "summary": "本单位及其资料", "tags": tag,
                     "responses": {"200": json_response(ref["UnitOut"], "调用方所属的单位"),
                                   **errors("unknown_unit")}},
-            "put": {"operationId": "updateUnit", "summary": "修改本单位资料（管理员）",
+            "put": {"operationId": "update_unit", "summary": "修改本单位资料（管理员）",
                     "tags": tag, "requestBody": body("Profile"),
                     "responses": {"200": json_response(ref["UnitOut"], "已保存"),
                                   **errors(*BODY_ERRORS, "not_admin", "unknown_unit")}}},
         "/api/v1/unit/tokens": {
-            "get": {"operationId": "listUnitTokens", "summary": "本单位的API令牌（管理员）",
+            "get": {"operationId": "list_unit_tokens", "summary": "本单位的API令牌（管理员）",
                     "tags": tag,
                     "responses": {"200": json_response(ref["TokenList"], "本单位的令牌"),
                                   **errors("not_admin")}},
-            "post": {"operationId": "createUnitToken", "summary": "新建本单位的API令牌（管理员）",
+            "post": {"operationId": "create_unit_token", "summary": "新建本单位的API令牌（管理员）",
                      "tags": tag, "requestBody": body("TokenIn"),
                      "responses": {"201": json_response(ref["NewToken"], "新令牌（只显示这一次）"),
                                    **errors(*BODY_ERRORS, "not_admin", "unknown_unit",
                                              "token_exists")}}},
         "/api/v1/unit/tokens/{name}": {"delete": {
-            "operationId": "revokeUnitToken", "summary": "撤销本单位的API令牌（管理员）",
+            "operationId": "revoke_unit_token", "summary": "撤销本单位的API令牌（管理员）",
             "tags": tag, "parameters": named("name", "令牌名称"),
             "responses": {"204": {"description": "已撤销"}, **errors("not_admin", "not_found")}}},
         "/api/v1/unit/users": {
-            "get": {"operationId": "listUnitUsers", "summary": "本单位的用户（管理员）",
+            "get": {"operationId": "list_unit_users", "summary": "本单位的用户（管理员）",
                     "tags": tag,
                     "responses": {"200": json_response(ref["UserList"], "本单位的用户"),
                                   **errors("not_admin")}},
-            "post": {"operationId": "setUnitUser", "summary": "新建用户或重设密码（管理员）",
+            "post": {"operationId": "set_unit_user", "summary": "新建用户或重设密码（管理员）",
                      "description": "重设密码后，该用户的所有会话随即结束。另一单位的用户答404。",
                      "tags": tag, "requestBody": body("UserIn"),
                      "responses": {"201": json_response(ref["UserName"], "已保存"),
                                    **errors(*BODY_ERRORS, "not_admin", "not_found",
                                              "user_exists")}}},
         "/api/v1/unit/users/{username}/disable": {"post": {
-            "operationId": "disableUnitUser", "summary": "停用本单位的用户（管理员）",
+            "operationId": "disable_unit_user", "summary": "停用本单位的用户（管理员）",
             "description": "该用户的所有会话随即结束。", "tags": tag,
             "parameters": named("username", "用户名"),
             "responses": {"204": {"description": "已停用"}, **errors("not_admin", "not_found")}}},

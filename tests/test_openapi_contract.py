@@ -17,7 +17,7 @@ from service.openapi import ERROR_CODES
 from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[1]
-CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*$")
+SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 CJK = re.compile(r"[\u3400-\u9fff]")
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 # Codes that never reach the JSON API: the web forms', the command line's, and the unit
@@ -70,17 +70,26 @@ def texts(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
             yield from texts(value, f"{where}/{i}")
 
 
-def test_operation_ids_are_camel_case_and_unique(spec) -> None:  # type: ignore[no-untyped-def]
+def test_operation_ids_are_snake_case_verbs_and_unique(spec) -> None:  # type: ignore[no-untyped-def]
     ids = [op["operationId"] for _, _, op in operations(spec)]
     assert len(ids) == len(set(ids))
-    assert [i for i in ids if not CAMEL.match(i)] == []
-    assert "issueTransferNotice" in ids and "previewTransferNoticePdf" in ids
+    assert [i for i in ids if not SNAKE.match(i)] == []
+    verbs = {"list", "get", "issue", "preview", "download", "void", "correct", "submit",
+             "create", "update", "revoke", "set", "disable", "register", "accept", "return",
+             "escalate", "record", "attach", "import", "summarize"}
+    assert [i for i in ids if i.split("_")[0] not in verbs] == []
+    for expected in ("list_kinds", "get_kind_schema", "issue_transfer_notice",
+                     "preview_transfer_notice_pdf", "download_document_docx", "get_document",
+                     "submit_batch", "download_batch_zip", "download_unit_contacts_pdf"):
+        assert expected in ids
 
 
 def test_every_operation_is_tagged_with_a_declared_tag(spec) -> None:  # type: ignore[no-untyped-def]
     declared = [tag["name"] for tag in spec["tags"]]
-    assert declared == ["文书种类", "签发与登记簿", "预览", "批量任务", "本单位", "线索与反馈",
-                        "操作记录"]
+    assert declared == ["kinds", "documents", "previews", "batches", "imports", "leads",
+                        "bulletins", "units", "audit"]
+    for tag in spec["tags"]:
+        assert CJK.search(tag["x-displayName"]) and CJK.search(tag["description"])
     for path, method, op in operations(spec):
         assert op.get("tags"), (method, path)
         assert set(op["tags"]) <= set(declared), (method, path)
@@ -241,7 +250,8 @@ def test_docs_page_is_styled_from_a_file_and_links_back(client) -> None:  # type
     assert 'href="/"' in html and 'href="/register"' in html
     for label in ("首页", "新建文书", "登记簿"):
         assert label in html
-    for name in ("issueTransferNotice", "submitBatch", "BatchItem", "idempotency_conflict"):
+    for name in ("issue_transfer_notice", "submit_batch", "BatchItem", "idempotency_conflict",
+                 "签发与登记簿", "安全生产专项行动文书服务"):
         assert name in html
 
 
