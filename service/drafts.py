@@ -5,25 +5,26 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from service.register import Register
+from service.retention import draft_age
 from service.tables import Draft
-
-KEEP = timedelta(days=30)
 
 
 def save_draft(register: Register, kind: str, data: dict[str, Any], *, unit: str,
                owner: str | None, replaces: str | None = None) -> str:
-    """Keep `owner`'s draft and return its id; drafts older than 30 days are dropped."""
+    """Keep `owner`'s draft and return its id; drafts older than GONGWEN_DRAFT_DAYS are
+    dropped (the minute job does it too: service.retention)."""
     draft_id = uuid.uuid4().hex
     now = datetime.now(UTC)
     with Session(register.engine) as s, s.begin():
-        s.execute(delete(Draft).where(Draft.created_at < now - KEEP))
+        if (age := draft_age()) is not None:
+            s.execute(delete(Draft).where(Draft.created_at < now - age))
         s.add(Draft(id=draft_id, unit=unit, owner=owner, kind=kind, created_at=now,
                     replaces=replaces,
                     data=json.dumps(data, ensure_ascii=False)))

@@ -18,7 +18,7 @@ from datetime import timedelta
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.api import Task
 
-from service import config
+from service import config, retention
 from service.batches import engine, ordered, store
 from service.errors import RenderFailed
 from service.register import Register
@@ -112,8 +112,11 @@ def requeue_stale() -> int:
 
 @huey.periodic_task(crontab(minute="*"))
 def requeue_stale_jobs() -> None:
-    """Every minute: pick up jobs whose consumer died."""
+    """Every minute: pick up jobs whose consumer died; delete expired drafts and outputs."""
     requeue_stale()
+    swept = retention.sweep(register())
+    if swept.drafts or swept.batches:
+        log.info("retention: %d drafts and %d batch jobs deleted", swept.drafts, swept.batches)
 
 
 @huey.on_startup()
