@@ -179,6 +179,7 @@ def bulletin_command(cases: str | None, from_register: bool, week: str, out: str
 
 def init_app(app: Flask) -> None:
     """Add the render, batch, bulletin, ledger and import-records commands."""
+    from service import ops_cli
     from service.contacts_views import contacts_command
     from service.import_views import import_command
     from service.ledger_views import ledger_command
@@ -186,3 +187,4 @@ def init_app(app: Flask) -> None:
     for command in (render_command, batch_command, bulletin_command, ledger_command,
                     import_command, contacts_command):
         app.cli.add_command(command)
+    ops_cli.init_app(app)  # backup, restore, verify, retention (service.ops_cli)
