@@ -28,9 +28,9 @@ from tests.conftest import docx_text, load_fixture
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "docs" / "openapi-python-client.yaml"
 PACKAGE = "gongwen_api_client"  # from info.title "Gongwen API"
-# What openapi-python-client 0.29 cannot send, said in the config file: nothing else.
-KNOWN_WARNINGS = {"Unsupported content type text/csv", "Unsupported content type image/png",
-                  "Unsupported content type image/jpeg"}
+# The only bodies openapi-python-client 0.29 cannot send (said in the config file): the CSV
+# of an import and the images of a signed report; their XLSX and PDF are generated.
+UNSENDABLE = {"text/csv", "image/png", "image/jpeg"}
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +62,8 @@ def generated(server: tuple[str, str], tmp_path_factory: pytest.TempPathFactory)
         cwd=work, capture_output=True, text=True, timeout=300)
     said = run.stdout + run.stderr
     assert run.returncode == 0, said
-    assert said.count("WARNING") == len(KNOWN_WARNINGS), said
-    assert set(re.findall(r"^Unsupported content type .*$", said, re.MULTILINE)) == (
-        KNOWN_WARNINGS), said
+    unsent = re.findall(r"^Unsupported content type (.*)$", said, re.MULTILINE)
+    assert said.count("WARNING") == len(unsent) and set(unsent) <= UNSENDABLE, said
     [project] = [p for p in work.iterdir() if p.is_dir()]
     assert project.name == "gongwen-api-client"
     names = [str(p.relative_to(project)) for p in project.rglob("*")]
