@@ -41,7 +41,6 @@ from service.openapi_parts import (
     batch_items,
     batch_paths,
     binary,
-    chinese_schemas,
     describe_errors,
     errors,
     fixture_examples,
@@ -51,6 +50,7 @@ from service.openapi_parts import (
     with_errors,
 )
 from service.openapi_style import TAGS, finish, kind_schema, snake
+from service.openapi_text import chinese_schemas
 from service.render import MEDIA_TYPES
 
 log = logging.getLogger(__name__)
