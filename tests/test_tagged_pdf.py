@@ -65,3 +65,9 @@ def test_a_statistics_table_has_header_cells() -> None:
     assert tree.count("/H2") == 2  # 一、汇总情况 and 二、逐条明细
     assert "/Table" in tree and tree.count("/TH") >= 11 and tree.count("/TD") > 20
     assert tree.index("/TH") < tree.index("/TD")  # the header row is read first
+
+
+def test_the_four_lists_are_four_headed_tables() -> None:
+    tree = structure(pdf_of("daily-lists", "daily-lists"))
+    assert tree.count("/H2") == 4  # 1.…进展清单 … 4.…重大隐患挂牌督办清单
+    assert tree.count("/Table") >= 4 and "/TH" in tree
