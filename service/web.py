@@ -33,6 +33,7 @@ from service.http_errors import error_page
 from service.kinds import KINDS, Kind
 from service.lookup import Record
 from service.render import glyphs
+from service.render.reading import render_reading
 
 bp = Blueprint("web", __name__)
 PAGE = 20
@@ -197,18 +198,21 @@ def draft(draft_id: str) -> str:
     if found is None:
         abort(404)
     corrects = get_register().get(found[2], current_unit()) if found[2] else None
-    return render_template("web/draft.html", kind=_kind(found[0]), draft_id=draft_id,
-                           corrects=corrects, warnings=_warnings(_kind(found[0]), found[1]))
+    kind = _kind(found[0])
+    context = _draft_context(kind, found[1])
+    warnings = [*context.get("warnings", []), *glyphs.warnings(context)] if context else []
+    reading = render_reading(kind.name, {**context, "draft": True}) if context else None
+    return render_template("web/draft.html", kind=kind, draft_id=draft_id, corrects=corrects,
+                           warnings=warnings, reading=reading)
 
 
-def _warnings(kind: Kind, payload: dict[str, Any]) -> list[str]:
-    """What the document will carry as 提示 (records left out of the period, characters the
-    fonts lack …), as issuing will record them: shown before 签发."""
+def _draft_context(kind: Kind, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The draft's context (no number yet): what it will carry as 提示 (records left out of
+    the period, characters the fonts lack …), as issuing will record them, and its text."""
     try:
-        context = kind.build(issuing.validate(kind, payload), None)
+        return kind.build(issuing.validate(kind, payload), None)
     except ServiceError:  # a draft saved under an older model: its PDF link says what is wrong
-        return []
-    return [*context.get("warnings", []), *glyphs.warnings(context)]
+        return None
 
 
 @bp.get("/drafts/<draft_id>.pdf")
