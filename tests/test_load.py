@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.register import Document, File, Register
+from service.verify import verify
 from tests.conftest import load_fixture, pdf_text
 from tests.test_browser import ROOT, free_port
 
@@ -122,6 +123,8 @@ def check_register(url: str, received: list[dict[str, Any]]) -> dict[str, list[i
             for seq, fmt, sha, content in rows:
                 assert hashlib.sha256(bytes(content)).hexdigest() == sha, (seq, fmt)
                 files[seq][fmt] = sha
+        report = verify(register)  # the operators' check agrees (flask --app wsgi verify)
+        assert report.ok, report.text()
     finally:
         register.dispose()
     serials: dict[str, list[int]] = defaultdict(list)
