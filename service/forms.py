@@ -20,6 +20,7 @@ LONG_TEXT = 500  # strings allowed longer than this get a textarea
 # before anything is built from it: `attachments.1000000=x` must not become a million rows.
 DEFAULT_MAX_ROWS = 200
 _ROW = re.compile(r"[0-9]+")  # ASCII digits only: int() would read "٣" too, and fail on "²"
+_LATIN = re.compile(r"[A-Za-z]")
 TEMPLATE_ROW = "__i__"  # the row template's index (inert <template>, never a posted row)
 LENGTH_KEY = "__len__"  # flatten()'s list lengths, among the values but never a row
 
@@ -92,6 +93,10 @@ def _field(name: str, schema: dict[str, Any], defs: dict[str, Any], required: bo
         req = set(s.get("required", []))
         children = [_field(f"{name}.{k}" if name else k, v, defs, k in req)
                     for k, v in s.get("properties", {}).items()]
+        # a group's help is the field's own description, or its model's docstring when that
+        # is written for officers (no Latin letters: not "A contact person printed as …")
+        doc = s.get("description", "")
+        common["help"] = schema.get("description") or ("" if _LATIN.search(doc) else doc)
         return FormField(widget="group", children=children, **common)
     if kind == "array":
         item = _field(f"{name}.__i__", s.get("items", {}), defs, True)
@@ -297,3 +302,40 @@ def widest_list() -> int:
     """The largest max_items of any list in any kind's form."""
     return max((f.max_items for kind in KINDS.values() for f in leaves(form_for(kind.model))
                 if f.widget == "list"), default=DEFAULT_MAX_ROWS)
+
+
+def anchor(form: FormField, values: dict[str, Any], path: str) -> str:
+    """The deepest part of the error path `path` that the form with `values` shows as an
+    element of its own (an input, a group, a list, a table row): where the error is shown
+    and what the error summary links to (`f-<anchor>`). "" when only the form itself fits
+    (an error of the whole document): a choice list's boxes, a hidden field or a row the
+    form does not show give their list or group."""
+    f, name, shown = form, "", ""
+    for part in path.split(".") if path else []:
+        if f.widget == "list" and f.item is not None and not f.multi:
+            if not _ROW.fullmatch(part) or len(part) > 6 or int(part) >= row_count(
+                    values, name, f.min_items, f.max_items):
+                break
+            f = f.item
+        elif f.widget == "group" and (child := next(
+                (c for c in f.children if c.key == part), None)) is not None:
+            f = child
+        else:
+            break
+        name = f"{name}.{part}" if name else part
+        if f.widget != "hidden":
+            shown = name
+    return shown
+
+
+def anchored_errors(form: FormField, values: dict[str, Any],
+                    fields: list[dict[str, Any]]) -> dict[str, str]:
+    """The field errors of a failed submit keyed by the element that shows them (anchor):
+    every error appears at an element of the page, and several at one are joined."""
+    out: dict[str, str] = {}
+    for item in fields:
+        key = anchor(form, values, str(item.get("path", "")))
+        message = str(item.get("message", ""))
+        out[key] = f"{out[key]}；{message}" if key in out and message not in out[key] \
+            else out.get(key, message)
+    return out

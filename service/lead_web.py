@@ -13,7 +13,7 @@ from service import lead_deadlines, lead_feedback, lead_summary, leads
 from service.db import get_register
 from service.drafts import save_draft
 from service.errors import ServiceError
-from service.forms import flatten, form_for, payload_from_form
+from service.forms import anchored_errors, flatten, form_for, payload_from_form
 from service.gate.login import current_principal, current_unit, issued_by
 from service.lead_api import FILE_LIMIT, day_arg
 
@@ -57,7 +57,7 @@ def new_lead() -> Any:
             return redirect(url_for("lead_web.lead_page", lead_id=lead.id))
         except ServiceError as err:
             values, message = flatten(payload), err.message
-            errors = {f["path"]: f["message"] for f in err.fields}
+            errors = anchored_errors(form, values, err.fields)
     return render_template("web/lead_new.html", form=form, values=values, errors=errors,
                            message=message), 422 if message else 200
 
@@ -93,8 +93,10 @@ def record_feedback(lead_id: str) -> Any:
             lead_feedback.attach(engine, unit, lead.document_id, upload.read(FILE_LIMIT + 1),
                                  upload.mimetype, FILE_LIMIT)
     except ServiceError as err:
-        return _page(lead_id, err.message, {f["path"]: f["message"] for f in err.fields},
-                     flatten(payload), 422 if err.code != "lead_closed" else 409)
+        values = flatten(payload)
+        errors = anchored_errors(form_for(lead_feedback.FeedbackIn), values, err.fields)
+        return _page(lead_id, err.message, errors, values,
+                     422 if err.code != "lead_closed" else 409)
     return redirect(url_for("lead_web.lead_page", lead_id=lead_id, saved=1))
 
 
@@ -106,7 +108,7 @@ def decide(lead_id: str, action: str) -> Any:
         if action == "accept":
             lead_feedback.accept(engine, unit, lead_id, issued_by())
         elif not reason.strip():
-            return _page(lead_id, "请写明理由", {"reason": "请写明理由"}, status=422)
+            return _page(lead_id, "请写明理由", {f"{action}-reason": "请写明理由"}, status=422)
         elif action == "return":
             lead_feedback.send_back(engine, unit, lead_id, reason.strip(), issued_by())
         else:

@@ -18,6 +18,7 @@ from service.db import get_register
 from service.drafts import load_draft, save_draft
 from service.errors import Malformed, ServiceError
 from service.forms import (
+    anchored_errors,
     check_rows,
     choice_boxes,
     flatten,
@@ -183,8 +184,9 @@ def new(kind_name: str) -> Any:
     try:
         issuing.validate(kind, payload)
     except ServiceError as err:
-        errors = {f["path"]: f["message"] for f in err.fields}
-        return _form_page(kind, flatten(payload), errors, 422, err.message)
+        values = flatten(payload)
+        return _form_page(kind, values, anchored_errors(form, values, err.fields), 422,
+                          err.message)
     correcting = _correcting(kind)
     draft_id = save_draft(get_register(), kind.name, payload, unit=current_unit(),
                           owner=issued_by(), replaces=correcting.id if correcting else None)

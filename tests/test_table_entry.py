@@ -95,7 +95,7 @@ def test_an_empty_row_is_no_record_and_errors_stay_in_their_cells(client) -> Non
     html = page.get_data(as_text=True)
     assert page.status_code == 422
     assert re.search(r'aria-label="第3条记录 发现日期"[^>]*aria-invalid="true" '
-                     r'aria-describedby="err-findings.2.found_on"', html)
+                     r'aria-describedby="colhelp-findings-found_on err-findings.2.found_on"', html)
     assert 'id="err-findings.2.found_on"' in html and 'href="#f-findings.13.enterprise"' in html
     assert re.search(r'name="findings.0.measures.\d+" value="挂牌督办" checked', html)
 
