@@ -113,11 +113,9 @@ def _edit_rows(kind: Kind, values: dict[str, Any], form: MultiDict[str, str]
 def _form_page(kind: Kind, values: dict[str, Any], errors: dict[str, str], status: int = 200,
                message: str = "", **extra: Any) -> tuple[str, int]:
     """The form of `kind` with `values`; `extra` for the template (an import's outcome)."""
-    importer = imports.IMPORTERS.get(kind.name)
     return render_template("web/form.html", kind=kind, form=form_for(kind.model),
                            values=values, errors=errors, message=message,
-                           correcting=_correcting(kind),
-                           importers={importer.field: importer} if importer else {},
+                           correcting=_correcting(kind), importers=imports.tables(kind.name),
                            **extra), status
 
 

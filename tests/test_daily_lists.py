@@ -184,7 +184,11 @@ def test_the_workbook_has_the_lists_as_numbers_dates_and_merged_headers(client, 
     assert answer.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(answer.data))
     assert book.sheetnames == ["进展清单", *(f"执法检查（{n}）" for n, _ in BLOCKS),
-                               "追责问责清单", "重大隐患挂牌督办清单"]
+                               "追责问责清单", "重大隐患挂牌督办清单", *(  # then the raw records
+                                   f"记录-{n}" for n in (
+                                       "进展清单", "责令限期整改", "行政处罚款", "停产整顿",
+                                       "暂扣吊销证照", "关闭取缔", "追责问责清单",
+                                       "重大隐患挂牌督办清单"))]
     ws = book["进展清单"]
     assert ws["A1"].value == "“百日攻坚”集中行动四个清单（日报）"
     assert {"A4:A5", "B4:B5", "C4:E4", "F4:J4", "K4:M4"} <= {str(r) for r in ws.merged_cells.ranges}

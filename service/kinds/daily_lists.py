@@ -145,6 +145,9 @@ def build(doc: DailyLists, serial: int | None) -> dict[str, Any]:
         "warnings": warnings,
         # list 1 as numbers for the workbook (the rows above are its printed text)
         "values": progress,
+        # the records as sent, for the workbook's raw record sheets (read back by the import)
+        "records": doc.model_dump(mode="json", include={
+            "progress", "enforcement", "accountability", "hazards"}),
     }
 
 

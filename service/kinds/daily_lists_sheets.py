@@ -1,11 +1,13 @@
 """The four lists' columns as the seed prints them (headers merged as there, widths in mm on
 the 225 mm landscape 版心), shared by the templates' builder, and the lists as worksheets
-(service.render.xlsx) made from the same context as the PDF."""
+(service.render.xlsx) made from the same context as the PDF, then each list's raw records
+(service.kinds.daily_lists_records) to be read back in."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from service.kinds.daily_lists_records import record_sheets
 from service.render.xlsx import Block, Sheet
 
 Header = list[list[tuple[str, int, int]]]  # rows of (text, colspan, rowspan)
@@ -85,7 +87,7 @@ def sheets(context: dict[str, Any]) -> list[Sheet]:
     out.append(Sheet("重大隐患挂牌督办清单", title, info, [Block(
         [w for _, w, _ in HAZARD_COLUMNS], [[(h, 1, 1) for h, _, _ in HAZARD_COLUMNS]], rows,
         captions[3], _text_columns(keys))], notes))
-    return out
+    return out + record_sheets(title, info, context["records"])
 
 
 def _number(row: dict[str, Any], key: str) -> Any:
