@@ -7,6 +7,9 @@ from typing import Any
 from service.openapi_parts import BODY_ERRORS, errors, json_response
 
 TAG = ["leads"]
+IMPORT_LISTS = ["progress", "enforcement.deadline", "enforcement.fines",
+                "enforcement.suspensions", "enforcement.licenses", "enforcement.closures",
+                "accountability", "hazards"]  # the list= of the four lists' import
 LEDGER_MEDIA = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -21,6 +24,10 @@ def _id(description: str) -> list[dict[str, Any]]:
 def _query(name: str, description: str, **schema: Any) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "description": description,
             "schema": {"type": "string", **schema}}
+
+
+def _records(model: str) -> dict[str, Any]:
+    return {"type": "array", "items": {"$ref": f"#/components/schemas/{model}"}}
 
 
 def lead_paths(ref: dict[str, str]) -> dict[str, Any]:
@@ -104,6 +111,28 @@ def lead_paths(ref: dict[str, str]) -> dict[str, Any]:
             "responses": {"200": {"description": "记录", "content": {"application/json": {
                 "schema": {"type": "object", "properties": {"findings": {
                     "type": "array", "items": {"$ref": "#/components/schemas/Finding"}}}}}}},
+                **errors("invalid", "too_large")}}},
+        "/api/v1/import/daily-lists": {"post": {
+            "operationId": "import_daily_lists_records",
+            "summary": "导入四个清单的记录（Excel或CSV）", "tags": ["imports"],
+            "description": "请求体为.xlsx文件或CSV（UTF-8或GB18030）。Excel读取其中的"
+                           "各记录表（记录-进展清单、记录-责令限期整改……，与导出的Excel相同），"
+                           "或只读list指明的一张；CSV只有一张表，须用list指明。返回四个清单数据"
+                           "中相应的部分；有错时逐条指出哪张表第几行哪一列，一条也不导入。",
+            "parameters": [_query("list", "导入哪一个清单：字段路径（" + "、".join(IMPORT_LISTS) +
+                                  "）或中文名（如行政处罚款）；CSV必填，不认识时422")],
+            "requestBody": {"required": True, "content": {
+                LEDGER_MEDIA["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string"}}}},
+            "responses": {"200": {"description": "四个清单数据中导入的记录", "content": {
+                "application/json": {"schema": {"type": "object", "properties": {
+                    "progress": _records("DailyProgress"),
+                    "enforcement": {"type": "object", "properties": {
+                        k: _records("DailyFine" if k == "fines" else "DailyEnforcement")
+                        for k in ("deadline", "fines", "suspensions", "licenses",
+                                  "closures")}},
+                    "accountability": _records("DailyPerson"),
+                    "hazards": _records("DailyHazard")}}}}},
                 **errors("invalid", "too_large")}}},
         "/api/v1/documents/{id}/feedback": {"put": {
             "operationId": "record_feedback", "summary": "登记交办书的反馈", "tags": TAG,
