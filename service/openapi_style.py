@@ -68,7 +68,8 @@ def kind_schema(kinds: list[str]) -> dict[str, Any]:
 
 
 def invisible(ch: str) -> bool:
-    """A character that is invisible or a control in a regular expression's text."""
+    """A character that is invisible or a control in a regular expression's text (in the
+    BMP: beyond it no `\\u` escape means the same in ECMA-262 and Python; YAML takes those)."""
     return ord(ch) <= 0xFFFF and (not ch.isprintable() or unicodedata.category(ch) in (
         "Cf", "Mn", "Me"))
 
