@@ -1,9 +1,9 @@
 """Records read in from a spreadsheet, kind by kind (IMPORTERS): the sheet 记录 of a 统计表
 workbook (or any XLSX or CSV with its headers, service.kinds.summary_records) becomes the
 `findings` of a summary payload; the kinds with several lists (四个清单) read each list from
-its own record sheet (service.record_import). Every row is checked as a record; a bad cell
-is reported by row number and column header in Chinese, and nothing is imported unless
-every row of every list is good."""
+its own record sheet, the 联络人 its one sheet (service.record_import). Every row is
+checked as a record; a bad cell is reported by row number and column header in Chinese,
+and nothing is imported unless every row of every list is good."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from service.import_cells import (
     sheet_rows,
     to_date,
 )
+from service.kinds.contacts import ContactRow
 from service.kinds.daily_lists_records import LIMIT, RECORD_LISTS, sheet_name
 from service.kinds.summary_model import Finding
 from service.kinds.summary_records import LABELS, RECORD_COLUMNS, SHEET
@@ -131,3 +132,5 @@ def blank_csv(table: Table) -> bytes:
 
 register(Importer("daily-lists", tuple(model_table(path, name, model, sheet_name(name), LIMIT)
                                        for path, name, model in RECORD_LISTS)))
+# the 联络人 sheet is itself the raw records: its nine columns are the rows' own fields
+register(Importer("contacts", (model_table("contacts", "联络人", ContactRow, "联络人"),)))

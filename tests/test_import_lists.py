@@ -222,3 +222,30 @@ def test_the_upload_needs_csrf_and_write_access(client, two_units) -> None:  # t
                           "_import": "enforcement.fines"}, csv_of(FINES, [FINE]), "f.csv",
                    "daily-lists")
     assert other.status_code == 404  # correcting another unit's document: as if none
+
+
+def test_the_contacts_table_reads_back_from_its_workbook(client) -> None:  # type: ignore[no-untyped-def]
+    payload = load_fixture("contacts")
+    workbook = client.post("/api/v1/render/contacts.xlsx", json=payload).data
+    read = client.post("/api/v1/import/contacts", data=workbook, content_type=XLSX)
+    assert read.status_code == 200, read.json
+    from service.kinds.contacts import Contacts
+
+    model = Contacts.model_validate_json(json.dumps(payload)).model_dump(mode="json")
+    assert read.json == {"contacts": model["contacts"]}
+    again = client.post("/api/v1/render/contacts.pdf", json={**payload, **read.json})
+    assert again.data == client.post("/api/v1/render/contacts.pdf", json=payload).data
+    phone = csv_of(["单位", "姓名", "手机号"], [["东岭县应急管理局", "周文涛", "13800000000"]])
+    read = client.post("/api/v1/import/contacts", data=phone, content_type="text/csv")
+    assert read.json["contacts"][0]["mobile"] == "13800000000"
+    assert client.get("/new/contacts").get_data(as_text=True).count('type="file"') == 1
+
+
+def test_the_file_beside_the_pressed_table_is_read(client) -> None:  # type: ignore[no-untyped-def]
+    # a browser posts every table's file input, the empty ones as parts without a file name
+    files = [(io.BytesIO(b""), "") for _ in RECORD_LISTS]
+    files[2] = (io.BytesIO(csv_of(FINES, [FINE])), "fines.csv")
+    page = client.post("/new/daily-lists/import", content_type="multipart/form-data", data={
+        "_csrf": csrf(client), "_import": "enforcement.fines", "_file": files})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "已从“fines.csv”导入：行政处罚款1条" in html
