@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from service.tables import AuditEvent, Document
 
 if TYPE_CHECKING:
-    from service.verify import Report
+    from service.verify_report import Report
 
 
 def _aware(at: datetime) -> datetime:
