@@ -247,3 +247,13 @@ def test_errors_name_the_field(client, change, path, words) -> None:  # type: ig
     fields = answer.get_json()["fields"]
     assert [f["path"] for f in fields] == [path], fields
     assert words in fields[0]["message"], fields
+
+
+def test_more_rows_than_a_day_renders_in_time_is_a_422_naming_the_longest_list(client) -> None:  # type: ignore[no-untyped-def]
+    data = load_fixture("daily-lists")
+    data["hazards"] = [data["hazards"][0]] * 90
+    data["accountability"] = [data["accountability"][0]] * 20
+    response = client.post("/api/v1/render/daily-lists.pdf", json=data)
+    assert response.status_code == 422
+    field = response.json["fields"][0]
+    assert field["path"] == "hazards" and "合计最多100行" in field["message"]

@@ -12,7 +12,11 @@ from pydantic_core import PydanticCustomError
 
 from service.kinds.base import Cleaned, Day, NonBlank, Strict
 
-MAX_ROWS = 500  # records in one list of one day's report; more is a runaway client
+# Rows of one day's report, in one list and in all of them. A row of long cells takes a
+# landscape page, and WeasyPrint lays out about eight such pages a second here: 100 rows
+# render well inside the 20 s limit (500 a list took 46 s), and a county's day is far fewer.
+MAX_ROWS = 100
+MAX_TOTAL = 100
 MAX_COUNT = 100_000  # a county's figure for one day; anything larger is a typing error
 MAX_FINE_WAN = 1_000_000.0  # 100亿元: anything larger is a typing error
 
@@ -128,6 +132,15 @@ class DailyLists(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> DailyLists:
+        lists = {"progress": self.progress, "accountability": self.accountability,
+                 "hazards": self.hazards, **{f"enforcement.{name}": getattr(self.enforcement, name)
+                                             for name in DailyEnforcementLists.model_fields}}
+        total = sum(len(rows) for rows in lists.values())
+        if total > MAX_TOTAL:
+            longest = max(lists, key=lambda name: len(lists[name]))
+            raise PydanticCustomError(
+                "too_many_rows", "四个清单合计最多{limit}行（本表{count}行），请分多份报送",
+                {"field": longest, "limit": MAX_TOTAL, "count": total})
         seen: set[str] = set()
         for i, row in enumerate(self.progress):
             if row.name in seen:
