@@ -191,3 +191,28 @@ def test_characters_fandol_lacks_fall_back_to_noto_not_tofu() -> None:
     for rare in "镕堃喆":
         assert "NotoSerifCJK" in fonts[rare].replace("-", ""), fonts
     assert "FandolFang" in fonts["营"]
+
+
+@pytest.mark.parametrize("fixture", ["transfer-notice", "transfer-notice-government",
+                                     "commitment-letter-enterprise", "commitment-letter-township",
+                                     "typical-case-minimal"])
+def test_the_pdf_starts_at_the_words_pitch_which_is_the_one_its_own_search_finds(
+        fixture: str) -> None:
+    """render_pdf lays a short document out first at the pitch the Word rendering closes up
+    to; that must be the loosest pitch that saves the PDF a page, as the search finds it."""
+    import weasyprint
+
+    from service.render import pdf
+
+    kind = KINDS[fixture.split("-government")[0].split("-enterprise")[0]
+                 .split("-township")[0].split("-minimal")[0]]
+    context = {**kind.build(validate(kind, load_fixture(fixture)), 1), "draft": False}
+    font_config, stylesheet = pdf._warm()
+    expected = pdf._expected(kind.name, context)
+    assert expected is not None  # each of these closes up
+    source = weasyprint.HTML(string=pdf.render_html(kind.name, context),
+                             base_url=pdf._base_url, url_fetcher=pdf._fetcher)
+    normal = len(source.render(stylesheets=[stylesheet], font_config=font_config).pages)
+    found = next(css for css in pdf._tighter if len(source.render(
+        stylesheets=[stylesheet, css], font_config=font_config).pages) < normal)
+    assert expected == (found, normal - 1)

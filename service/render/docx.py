@@ -174,6 +174,15 @@ def _render_part(prepared: _Prepared, template: Template, context: dict[str, Any
     return str(prepared.tools.resolve_listing(xml))
 
 
+def closer_pitch(kind: str, context: dict[str, Any]) -> tuple[int, int | None]:
+    """The line pitch (twips) the Word rendering of `context` takes, and its pages there."""
+    with _lock:
+        prepared = _prepare(kind)
+    context = {**context, "line": pitch.GRID_TWIPS}
+    body = prepared.tools.fix_tables(_render_part(prepared, prepared.body, context))
+    return pitch.closer_pages(body, prepared.styles)
+
+
 def render_docx(kind: str, context: dict[str, Any]) -> bytes:
     """Render the DOCX of one document, at the line pitch it needs (service.render.pitch)."""
     with _lock:  # preparing a kind takes a moment; do it once, not in every thread

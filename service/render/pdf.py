@@ -12,11 +12,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox
 from weasyprint.text.fonts import FontConfiguration
 
-from service.render import fonts, weasy
+from service.render import docx, fonts, weasy
 from service.render.fetcher import StaticOnlyFetcher
 from service.render.formats import STATIC_DIR, TEMPLATE_DIR
 from service.render.grid import TYPE_AREA_PT, hang
 from service.render.grid_html import collected_styles, grid_paragraph, style_block
+from service.render.pitch import CLOSER_TWIPS
 
 _env = SandboxedEnvironment(
     loader=FileSystemLoader(TEMPLATE_DIR / "html"),
@@ -115,6 +116,17 @@ def _closer(document: weasyprint.Document) -> list[weasyprint.CSS]:
     return [css for pt, css in pitches if units * pt <= room + 0.5]
 
 
+def _expected(kind: str, context: dict[str, Any]) -> tuple[weasyprint.CSS, int] | None:
+    """The tighter pitch the Word rendering closes up to and its pages, if it does."""
+    try:
+        twips, pages = docx.closer_pitch(kind, context)
+    except Exception:  # a Word template that does not render: search as before
+        return None
+    if twips not in CLOSER_TWIPS or pages is None:
+        return None
+    return _tighter[CLOSER_TWIPS.index(twips)], pages
+
+
 def render_html(kind: str, context: dict[str, Any]) -> str:
     """The HTML page for `kind` (also useful to inspect a layout in a browser)."""
     with collected_styles() as rules:
@@ -128,6 +140,15 @@ def render_pdf(kind: str, context: dict[str, Any]) -> bytes:
     with _lock:
         font_config, stylesheet = _warm()
         source = weasyprint.HTML(string=html, base_url=_base_url, url_fetcher=_fetcher)
+        expected = _expected(kind, context)
+        if expected is not None:
+            # the Word rendering's closer pitch (service.render.pitch): a layout at it that
+            # comes out on the pages expected is the one the grid search would find, one
+            # layout sooner; the DOCX is closed up the same way
+            css, pages = expected
+            document = source.render(stylesheets=[stylesheet, css], font_config=font_config)
+            if len(document.pages) == pages:
+                return weasy.write_pdf(document)
         document = source.render(stylesheets=[stylesheet], font_config=font_config)
         for tighter in _closer(document):
             closer = source.render(stylesheets=[stylesheet, tighter], font_config=font_config)

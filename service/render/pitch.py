@@ -134,9 +134,14 @@ def lines(body: etree._Element, styles: Styles) -> float | None:
 def closer_twips(body: etree._Element, styles: Styles) -> int:
     """The pitch for this body: GRID_TWIPS, or the first of CLOSER_TWIPS that saves the
     last page of a document of two or three pages (the PDF's rule)."""
+    return closer_pages(body, styles)[0]
+
+
+def closer_pages(body: etree._Element, styles: Styles) -> tuple[int, int | None]:
+    """closer_twips and the pages the body takes at that pitch (None where not counted)."""
     count = lines(body, styles)
     if count is None:
-        return GRID_TWIPS
+        return GRID_TWIPS, None
 
     def pages(pitch: int) -> int:
         return math.ceil(count / int(TYPE_AREA_HEIGHT_TWIPS // pitch))
@@ -145,5 +150,5 @@ def closer_twips(body: etree._Element, styles: Styles) -> int:
     if 1 < normal <= 3 and count <= (normal - 1) * TYPE_AREA_HEIGHT_TWIPS / CLOSER_TWIPS[-1]:
         for pitch in CLOSER_TWIPS:
             if pages(pitch) < normal:
-                return pitch
-    return GRID_TWIPS
+                return pitch, pages(pitch)
+    return GRID_TWIPS, normal
