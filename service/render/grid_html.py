@@ -50,7 +50,9 @@ def collected_styles() -> Iterator[dict[tuple[str, str], str]]:
 def style_block(rules: dict[tuple[str, str], str]) -> str:
     """The <style> element of the collected grid classes, each selector as specific as a
     style attribute needs to be here: above any one class of gongwen.css (.body, .attach)."""
-    body = "".join(f"{tag}.grid.{name}, .grid {tag}.{name} {{ {style} }}\n"
+    # p.grid.g1 for a paragraph, .grid span.g2 for a line in one: one selector each, both
+    # more specific than any single class of gongwen.css
+    body = "".join(f"{'p.grid' if tag == 'p' else '.grid ' + tag}.{name} {{ {style} }}\n"
                    for (tag, style), name in rules.items())
     return f"<style>\n{body}</style>\n"
 

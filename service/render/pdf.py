@@ -41,6 +41,7 @@ _tighter: list[weasyprint.CSS] = []
 # up the line spacing rather than print that page: 24, 25.5, then 26.5 lines instead of 22
 # (the last for a three-line title: 16 pt type on 24 pt lines still reads openly).
 TIGHTER_PITCHES = (26.5, 25.0, 24.0)
+CLOSE_UP_HTML_CHARS = 20_000  # a dense three-page notice is under 5,000
 DEFAULT_PITCH_PT = 28.95  # gongwen.css --line: 22 lines in the 版心
 TYPE_AREA_HEIGHT_PT = 225 / 25.4 * 72
 
@@ -140,7 +141,9 @@ def render_pdf(kind: str, context: dict[str, Any]) -> bytes:
     with _lock:
         font_config, stylesheet = _warm()
         source = weasyprint.HTML(string=html, base_url=_base_url, url_fetcher=_fetcher)
-        expected = _expected(kind, context)
+        # Closing up applies to two or three pages; far more text than that cannot gain,
+        # and its Word body is not worth rendering to find out (a bulletin's took 0.1 s).
+        expected = _expected(kind, context) if len(html) < CLOSE_UP_HTML_CHARS else None
         if expected is not None:
             # the Word rendering's closer pitch (service.render.pitch): a layout at it that
             # comes out on the pages expected is the one the grid search would find, one
