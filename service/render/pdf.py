@@ -7,28 +7,18 @@ import threading
 from typing import Any
 
 import weasyprint
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox
 from weasyprint.text.fonts import FontConfiguration
 
 from service.render import docx, fonts, weasy
 from service.render.fetcher import StaticOnlyFetcher
-from service.render.formats import STATIC_DIR, TEMPLATE_DIR
+from service.render.formats import STATIC_DIR, html_environment
 from service.render.grid import TYPE_AREA_PT, hang
 from service.render.grid_html import collected_styles, grid_paragraph, style_block
 from service.render.pitch import CLOSER_TWIPS
 
-_env = SandboxedEnvironment(
-    loader=FileSystemLoader(TEMPLATE_DIR / "html"),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.globals["grid"] = grid_paragraph
-_env.globals["hang"] = hang
-_env.globals["banji_width"] = TYPE_AREA_PT - 28  # 版记: 四号, one 14 pt character in from each side
+# 版记: 四号, one 14 pt character in from each side
+_env = html_environment(grid=grid_paragraph, hang=hang, banji_width=TYPE_AREA_PT - 28)
 _fetcher = StaticOnlyFetcher(STATIC_DIR)
 _base_url = STATIC_DIR.as_uri() + "/"
 # WeasyPrint keeps fonts and caches in these objects; they are built once per process and

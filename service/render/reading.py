@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from service.render.formats import TEMPLATE_DIR
+from service.render.formats import html_environment
 
 
 def _paragraph(text: str, css_class: str = "body", first: float = 2, rest: float = 0,
@@ -21,16 +19,7 @@ def _paragraph(text: str, css_class: str = "body", first: float = 2, rest: float
         escape(css_class), Markup("<br>").join(escape(part) for part in text.split("\n")))
 
 
-_env = SandboxedEnvironment(
-    loader=FileSystemLoader(TEMPLATE_DIR / "html"),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.globals["grid"] = _paragraph
-_env.globals["hang"] = lambda text: 0.0
-_env.globals["banji_width"] = 0
+_env = html_environment(grid=_paragraph, hang=lambda text: 0.0, banji_width=0)
 
 
 def render_reading(kind: str, context: dict[str, Any]) -> Markup:
