@@ -14,7 +14,8 @@ from flask import Blueprint, Response, abort, request
 
 from service import imports, web
 from service.errors import Malformed, ServiceError
-from service.forms import check_rows, flatten, form_for, payload_from_form
+from service.form_posts import check_rows, flatten, payload_from_form
+from service.forms import form_for
 from service.gate.csrf import CsrfFailed
 from service.http_errors import error_page
 from service.kinds import KINDS

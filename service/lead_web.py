@@ -13,7 +13,8 @@ from service import lead_deadlines, lead_feedback, lead_summary, leads
 from service.db import get_register
 from service.drafts import save_draft
 from service.errors import ServiceError
-from service.forms import anchored_errors, flatten, form_for, payload_from_form
+from service.form_posts import anchored_errors, flatten, payload_from_form
+from service.forms import form_for
 from service.gate.login import current_principal, current_unit, issued_by
 from service.lead_api import FILE_LIMIT, day_arg
 

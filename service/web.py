@@ -17,17 +17,16 @@ from service import audit, corrections, imports, issuing, lead_web, leads, units
 from service.db import get_register
 from service.drafts import load_draft, save_draft
 from service.errors import Malformed, ServiceError
-from service.forms import (
+from service.form_posts import (
     anchored_errors,
     check_rows,
     choice_boxes,
     flatten,
-    form_for,
-    initial_values,
     payload_from_form,
     row_count,
     row_index,
 )
+from service.forms import form_for, initial_values
 from service.gate.csrf import CsrfFailed
 from service.gate.login import current_principal, current_unit, issued_by
 from service.http_errors import error_page

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from service.forms import anchor, flatten, form_for
+from service.form_posts import anchor, flatten
+from service.forms import form_for
 from service.kinds import KINDS
 from tests.conftest import load_fixture
 

@@ -21,16 +21,8 @@ from werkzeug.datastructures import MultiDict
 from service import config, issuing
 from service.batches import engine, queue, store
 from service.errors import Invalid, Malformed, ServiceError
-from service.forms import (
-    DEFAULT_MAX_ROWS,
-    check_rows,
-    flatten,
-    form_for,
-    payload_from_form,
-    row_count,
-    row_index,
-    widest_list,
-)
+from service.form_posts import check_rows, flatten, payload_from_form, row_count, row_index
+from service.forms import DEFAULT_MAX_ROWS, form_for, widest_list
 from service.kinds import KINDS
 from service.kinds.base import DAY_PATTERN, FIRST_DAY, LAST_DAY
 from service.register import Register

@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from service.forms import flatten
+from service.form_posts import flatten
 from service.kinds import KINDS
 from tests.conftest import load_fixture
 from tests.test_browser import Shots, browser_page, server  # noqa: F401  (fixtures)

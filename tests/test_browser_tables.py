@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl
 from playwright.sync_api import Page, expect
 from werkzeug.datastructures import MultiDict
 
-from service.forms import form_for, payload_from_form
+from service.form_posts import payload_from_form
+from service.forms import form_for
 from service.kinds import KINDS
 from service.kinds.summary_records import RECORD_COLUMNS, cell
 from tests.conftest import load_fixture

@@ -43,7 +43,7 @@ def login(client: FlaskClient, username: str, password: str = "correct horse",
 
 def _draft(client: FlaskClient) -> str:
     """Post the transfer-notice form as an officer would; the id of the saved draft."""
-    from service.forms import flatten
+    from service.form_posts import flatten
 
     data = {k: str(v) for k, v in flatten(load_fixture("transfer-notice")).items()}
     posted = client.post("/new/transfer-notice", data={**data, "_csrf": csrf_of(client, "/")})

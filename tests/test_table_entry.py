@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from service.forms import flatten, form_for, payload_from_form
+from service.form_posts import flatten, payload_from_form
+from service.forms import form_for
 from service.kinds import KINDS
 from service.kinds.summary_model import Finding
 from tests.conftest import load_fixture

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from service.forms import flatten
+from service.form_posts import flatten
 from service.kinds import KINDS
 from tests.conftest import FIXTURES, load_fixture, pdf_text
 
