@@ -295,7 +295,7 @@ def para(doc, text: str, style: str):  # type: ignore[no-untyped-def]
 
 
 def title(doc, lines: str = "title_lines") -> None:  # type: ignore[no-untyped-def]
-    """The 公文标题 lines of context[`lines`] ({"text", "tight"} each, see text.title_lines),
+    """The 公文标题 lines of context[`lines`] ({"text", "tight"} each, see titles.title_lines),
     a slightly long line set tight with character spacing as Word's 紧缩 does."""
     para(doc, f"{{%p for line in {lines} %}}", "")
     p = para(doc, "", "公文标题")

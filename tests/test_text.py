@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from service.text import clean, cn_date, cn_numeral, text_width_em, title_lines
+from service.text import clean, cn_date, cn_numeral, text_width_em
+from service.titles import title_lines
 
 
 @pytest.mark.parametrize("n,text", [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (21, "二十一"),

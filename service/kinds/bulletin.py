@@ -12,7 +12,8 @@ from pydantic_core import PydanticCustomError
 from service.kinds.base import Cleaned, Day, Kind, NonBlank, Series, Strict
 from service.kinds.case_context import case_context
 from service.kinds.typical_case_model import TypicalCase
-from service.text import cn_date, title_lines
+from service.text import cn_date
+from service.titles import title_lines
 
 FORM_TITLE = "安全生产典型案例通报"
 MAX_CASES = 200

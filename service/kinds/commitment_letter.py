@@ -11,7 +11,8 @@ from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from service.kinds.base import MAX_ITEMS, Day, Kind, Name, ShortText, Strict, Text
-from service.text import cn_date, text_width_em, title_lines
+from service.text import cn_date, text_width_em
+from service.titles import title_lines
 from service.workdays import fallback_warning, last_workday
 
 DEADLINE_HOUR = 15  # seed 001: 每月最后一个工作日15时前

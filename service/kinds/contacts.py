@@ -10,7 +10,8 @@ from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from service.kinds.base import Cleaned, Day, Kind, NonBlank, Strict
 from service.render.xlsx import Block, Sheet
-from service.text import cn_date, title_lines
+from service.text import cn_date
+from service.titles import title_lines
 
 FORM_TITLE = "集中行动联络人"
 MAX_ROWS = 200

@@ -11,7 +11,8 @@ from service.kinds.base import Kind
 from service.kinds.daily_lists_model import DailyEnforcement, DailyHazard, DailyLists
 from service.kinds.daily_lists_sheets import PROGRESS_KEYS, sheets
 from service.kinds.summary_stats import wan  # fines print as the 统计表's do: 12.50
-from service.text import cn_date, title_lines
+from service.text import cn_date
+from service.titles import title_lines
 
 FORM_NAME = "集中行动四个清单（日报）"
 NOTE = "注：“四个清单”每日16时前报送。"

@@ -14,7 +14,8 @@ from pydantic_core import PydanticCustomError
 
 from service.kinds.base import Cleaned, Day, Kind, NonBlank, ShortText, Strict
 from service.render.xlsx import Block, Sheet
-from service.text import cn_date, title_lines
+from service.text import cn_date
+from service.titles import title_lines
 
 FORM_TITLE = "每日举报问题线索清单"
 PUBLIC_TITLE = "举报问题线索清单（公开）"

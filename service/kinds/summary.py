@@ -18,7 +18,8 @@ from service.kinds.summary_model import (
     Summary,
 )
 from service.kinds.summary_sheets import sheets
-from service.text import cn_date, title_lines
+from service.text import cn_date
+from service.titles import title_lines
 
 WEEKLY_MARK = "（周报）"
 FORM_NAMES = {

@@ -9,7 +9,8 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from service.kinds.base import MAX_ITEMS, Day, Kind, Person, Series, ShortText, Strict, Text
-from service.text import cn_date, text_width_em, title_lines
+from service.text import cn_date, text_width_em
+from service.titles import title_lines
 
 FORM_TITLE = "督查检查或群众举报事项交办（移送）书"
 CLOSING = "本文书一式两份：一份由交办部门备案，一份交移送单位。"

@@ -8,7 +8,7 @@ from typing import Any
 from service.kinds.base import Kind
 from service.kinds.case_context import case_context
 from service.kinds.typical_case_model import TypicalCase
-from service.text import title_lines
+from service.titles import title_lines
 
 FORM_TITLE = "安全生产典型案例"
 
