@@ -1,5 +1,6 @@
 """One in-process measurement, in a process of its own: render one payload RUNS times after
-a warm-up and print JSON (latency percentiles, first render, peak RSS, size, pages).
+a warm-up and print JSON (latency percentiles, first render, peak RSS, size, pages). The
+process is set up as a render worker is after its warm-up (service.render.pool).
 
     .venv/bin/python bench/inprocess.py transfer-notice fixtures/transfer-notice.json pdf
 """
@@ -46,6 +47,7 @@ def measure(kind_name: str, payload: Any, fmt: str, runs: int, warmup: int) -> d
     started = time.perf_counter()
     from service.issuing import get_kind, validate
     from service.render import render
+    from service.render.pool import settle_collector
 
     imported = time.perf_counter()
     kind = get_kind(kind_name)
@@ -55,6 +57,7 @@ def measure(kind_name: str, payload: Any, fmt: str, runs: int, warmup: int) -> d
     t = time.perf_counter()
     first = render(kind.name, contexts[0], fmt)  # type: ignore[arg-type]
     first_ms = (time.perf_counter() - t) * 1000
+    settle_collector()  # as a render worker does once warm (service.render.pool)
     for i in range(warmup):
         render(kind.name, contexts[i % len(contexts)], fmt)  # type: ignore[arg-type]
     times = []

@@ -96,3 +96,19 @@ def test_a_worker_is_replaced_after_its_number_of_renders(monkeypatch) -> None: 
         assert seen[0] != seen[-1], seen
     finally:
         pool.stop()
+
+
+def collector_state() -> tuple[int, int]:
+    """What the garbage collector of the process running this looks like."""
+    import gc
+
+    return gc.get_freeze_count(), gc.get_threshold()[0]
+
+
+def test_a_warm_worker_keeps_the_collector_off_what_it_loaded() -> None:
+    """The warm-up's fonts and templates are frozen out of the collector's passes, which
+    run every COLLECT_EVERY allocations: at CPython's defaults a 200-page render spent a
+    fifth of its time in full collections (bench/RESULTS.md)."""
+    frozen, every = pool.start().schedule(collector_state).result(timeout=120)
+    assert frozen > 50_000, frozen
+    assert every == pool.COLLECT_EVERY

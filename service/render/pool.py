@@ -9,6 +9,7 @@ is also replaced after GONGWEN_RENDERS_PER_WORKER renders, so a slow leak cannot
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -24,6 +25,10 @@ from service.render import FORMATS, Format, render
 _lock = threading.Lock()
 _pool: ProcessPool | None = None
 _owner = 0  # the pid that started _pool: a forked child must start its own
+# Allocations between the collector's youngest-generation passes: 2,000 as CPython 3.13 has
+# (3.11 has 700). With the warm-up frozen this takes the 100-case bulletin from 4.3 s to
+# 3.6 s with the same peak memory; 10,000 saved little more and held 55 MB more.
+COLLECT_EVERY = 2_000
 
 
 def _warm() -> None:
@@ -41,6 +46,17 @@ def _warm() -> None:
             from service.render.docx import prepare
 
             prepare(name)
+    settle_collector()
+
+
+def settle_collector() -> None:
+    """Set this process's garbage collector up for rendering: what the warm-up loaded
+    (fonts, templates, dictionaries: some 140,000 objects that live as long as the process)
+    is frozen out of its passes, which a long layout set off again and again (five full
+    passes over them in one 200-page render), and the passes run less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(COLLECT_EVERY, *gc.get_threshold()[1:])
 
 
 def _run(kind: str, context: dict[str, Any], fmt: Format) -> bytes:
