@@ -55,6 +55,25 @@ def profile_from_form() -> dict[str, Any]:
             "contacts": _contacts()}
 
 
+def error_links(errors: dict[str, str]) -> list[tuple[str, str]]:
+    """The error summary's lines: each error once, as (id of the input that shows it, text);
+    a field's first error is left out where its own cells' errors are listed."""
+    links = []
+    for path, text in errors.items():
+        if any(other.startswith(path + ".") for other in errors):
+            continue
+        head, *rest = path.split(".")
+        if head == "contacts":
+            target = f"contact-{rest[0]}-{rest[1] if len(rest) > 1 else 'name'}" if rest \
+                else "contact-0-name"
+        elif head in ("supervisor", "handler"):
+            target = f"{head}-{rest[0] if rest and rest[0] == 'phone' else 'name'}"
+        else:
+            target = head
+        links.append((target, text))
+    return links
+
+
 @bp.route("/unit", methods=["GET", "POST"])
 def unit_page() -> Any:
     """本单位: the profile, editable by the unit's admins."""
@@ -76,6 +95,7 @@ def unit_page() -> Any:
                 errors[f["path"]] = f["message"]
             message, status = err.message, 422
     return render_template("web/unit.html", unit=unit, values=values, admin=admin,
+                           summary=error_links(errors),
                            contact_fields=CONTACT_FIELDS, contact_labels=CONTACT_LABELS,
                            max_contacts=units.MAX_CONTACTS,
                            errors=errors, message=message,

@@ -245,3 +245,28 @@ def test_the_other_forms_say_what_went_wrong_first(client: Any) -> None:
     check_references(page)
     assert "data-error-summary" in page.by_id("login-error")
     assert "login-error" in page.described("username")
+
+
+def test_the_unit_page_says_what_went_wrong_first(client: Any) -> None:
+    bad = client.post("/unit", data={
+        "_csrf": csrf(client), "name": "东岭县应急管理局", "codes": "煤（矿）",
+        "supervisor.name": "", "supervisor.phone": "0000-1", "cc": "县委办公室",
+        "contacts.0.title": "股长"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "<title>有错误：本单位" in html
+    page = Page(html)
+    check_references(page)  # each summary link goes to an element of the page
+    assert "data-error-summary" in page.by_id("form-errors")
+    links = dict(re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', html))
+    assert links == {"codes": "文号代字第1项：格式不正确",
+                     "supervisor-name": "督办人·姓名：不能为空",
+                     "contact-0-name": "联络人第1项姓名：不能为空"}
+    assert page.by_id("codes").get("aria-invalid") == "true" and "codes-error" in page.described(
+        "codes")
+    # the group's error: linked from the group, both of its fields marked invalid
+    assert page.described("supervisor") == ["supervisor-error"]
+    for ident in ("supervisor-name", "supervisor-phone"):
+        assert page.by_id(ident).get("aria-invalid") == "true"
+        assert "supervisor-error" in page.described(ident)
+    assert "aria-invalid" not in page.by_id("handler-name")
+    assert page.by_id("contact-0-name").get("aria-invalid") == "true"

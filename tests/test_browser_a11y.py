@@ -90,6 +90,12 @@ def failed_submits(page: Page, base: str, site: dict[str, str]) -> Iterator[str]
     page.click("form.doc-form button[type=submit]")
     expect(page).to_have_title(re.compile("^有错误"))
     yield "new lead with errors"
+    page.goto(base + "/unit")
+    page.fill("#codes", "煤（矿）")
+    page.click("form.doc-form button[type=submit]")
+    expect(page).to_have_title(re.compile("^有错误"))
+    expect(page.locator("#form-errors")).to_be_focused()
+    yield "unit with an error"
     page.goto(base + "/login")
     page.fill("#username", "nobody")
     page.fill("#password", "wrong password")
