@@ -139,3 +139,15 @@ def test_a_one_page_notice_keeps_the_standard_pitch_in_both() -> None:
     data = {**load_fixture("transfer-notice"), "attachments": [], "cc": []}
     with zipfile.ZipFile(io.BytesIO(rendered("transfer-notice", data, "docx"))) as package:
         assert 'w:linePitch="579"' in package.read("word/document.xml").decode()
+
+
+def test_a_paragraph_takes_the_spacing_most_of_its_lines_have_the_last_included() -> None:
+    """Only the odd line out gets an element of its own: here the first line, spread round
+    its digits, while the full line below and the last line share the grid's spacing."""
+    from service.render.grid_html import grid_paragraph
+
+    text = ("根据2022年第3号通知要求各单位于1月10日前完成自查自纠工作并报送结果"
+            "各乡镇人民政府和县直有关部门要切实履行属地管理责任和行业监管责任认真组织开展排查整治工作")
+    html = str(grid_paragraph(text))
+    assert html.count("<span") == 1 and "<span" in html.split("\n")[0], html
+    assert "letter-spacing: -0.215pt" in html.split(">", 1)[0]  # the paragraph's own
