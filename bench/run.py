@@ -142,7 +142,7 @@ def main() -> None:
 
         path = OUT / "bulletin-100.json"
         path.write_text(json.dumps(bulletin(100, issue_no=3), ensure_ascii=False), "utf-8")
-        results["bulletin"] = [inprocess(path, "bulletin", fmt, 3, warmup=1)
+        results["bulletin"] = [inprocess(path, "bulletin", fmt, 5, warmup=1)
                                for fmt in ("docx", "pdf")]
     if step("http"):
         results["http"] = child([PYTHON, "bench/load.py", "fixtures/transfer-notice.json",
