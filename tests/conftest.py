@@ -24,6 +24,15 @@ from tests.pg import pg_server, pg_url  # noqa: F401  (PostgreSQL fixtures, see 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Keep the test process's garbage collector off what collection loaded, and let it run
+    as seldom as a render worker's (service.render.pool.settle_collector): full passes over
+    a session's growing heap took a tenth of the in-process tests' time."""
+    from service.render.pool import settle_collector
+
+    settle_collector()
+
+
 @pytest.fixture
 def app(tmp_path: Path):  # type: ignore[no-untyped-def]
     """An app whose register is a fresh SQLite file."""

@@ -1,6 +1,6 @@
 """Slow clients cannot take the service down. gunicorn with 2 sync workers (as in
 production, authentication on) sits behind nginx run from the repository's
-deploy/nginx.conf: 8 clients that send one header byte a second for 40 s, never
+deploy/nginx.conf: 8 clients that send one header byte a second for 25 s, never
 finishing, delay nobody, and GET /api/v1/kinds every 0.25 s is answered 200 with p95 under
 1 s. The same clients straight at gunicorn hold both its workers and everyone waits for them.
 And local mode (no log-in) refuses to listen anywhere but on this machine."""
@@ -244,15 +244,16 @@ def summary(results: list[tuple[float, int]]) -> str:
 def test_slow_clients_behind_nginx_delay_nobody(stack: Stack) -> None:
     slow = SlowClients(stack.nginx)
     time.sleep(2)  # all of them connected and trickling
-    # 40 s: four rounds of nginx's 10 s header timeout, each client reconnecting after it
-    results = probe(stack.nginx + "/api/v1/kinds", 40, slow)
+    # 25 s: two and a half rounds of nginx's 10 s header timeout, each client reconnecting
+    # after it
+    results = probe(stack.nginx + "/api/v1/kinds", 25, slow)
     print(f"\nbehind nginx, {SLOW_CLIENTS} slow clients: {summary(results)}; "
           f"{slow.connections} slow connections, {slow.dropped} dropped by nginx")
     assert [s for _, s in results if s != 200] == []
     assert p95([t for t, _ in results]) < 1.0, summary(results)
     # nginx let go of each slow client after client_header_timeout (10 s), and gunicorn's
     # workers were never held (no worker killed for its timeout).
-    assert slow.dropped >= SLOW_CLIENTS * 3
+    assert slow.dropped >= SLOW_CLIENTS * 2
     assert "WORKER TIMEOUT" not in stack.gunicorn_log.read_text()
 
 
