@@ -119,8 +119,9 @@ def test_search_ignores_the_case_of_latin_letters(register: Register) -> None:
     assert register.find(q="ZHANG")[1] == 1 and register.find(q="abd")[1] == 0
 
 
-def test_200_concurrent_issues_get_200_distinct_gapless_numbers(app) -> None:  # type: ignore[no-untyped-def]
-    """Real renders, one app, 200 threads' worth of requests through the HTTP layer."""
+def test_100_concurrent_issues_get_100_distinct_gapless_numbers(app) -> None:  # type: ignore[no-untyped-def]
+    """Real renders, one app, 100 requests from 16 threads through the HTTP layer (the
+    servers' proof with 1,000 issues from 32 clients is tests/test_load.py)."""
     client_lock = threading.Lock()
     body = load_fixture("transfer-notice")
 
@@ -132,10 +133,10 @@ def test_200_concurrent_issues_get_200_distinct_gapless_numbers(app) -> None:  #
         return response.json["number_text"]
 
     with ThreadPoolExecutor(max_workers=16) as pool:
-        numbers = list(pool.map(one, range(200)))
+        numbers = list(pool.map(one, range(100)))
     serials = sorted(int(n.split("〕")[1].rstrip("号")) for n in numbers)
-    assert serials == list(range(1, 201))
-    assert app.extensions["register"].find()[1] == 200
+    assert serials == list(range(1, 101))
+    assert app.extensions["register"].find()[1] == 100
 
 
 def test_preview_consumes_no_number(app, client) -> None:  # type: ignore[no-untyped-def]
