@@ -30,6 +30,8 @@ from service.import_cells import (
 )
 from service.kinds.contacts import ContactRow
 from service.kinds.daily_lists_records import LIMIT, RECORD_LISTS, sheet_name
+from service.kinds.lead_ledger import FORM_TITLE, LedgerRow
+from service.kinds.lead_ledger import MAX_ROWS as LEDGER_ROWS
 from service.kinds.summary_model import Finding
 from service.kinds.summary_records import LABELS, RECORD_COLUMNS, SHEET
 from service.record_import import Importer, Table, model_table
@@ -134,3 +136,9 @@ register(Importer("daily-lists", tuple(model_table(path, name, model, sheet_name
                                        for path, name, model in RECORD_LISTS)))
 # the 联络人 sheet is itself the raw records: its nine columns are the rows' own fields
 register(Importer("contacts", (model_table("contacts", "联络人", ContactRow, "联络人"),)))
+# 每日举报问题线索清单: the sheet as printed (附件7) is the record sheet; its 序号 is passed
+# over and two headers carry the seed's wording.
+LEDGER_HEADERS: dict[str, str | None] = {
+    "序号": None, "交办单位(部门或政府)": "交办单位", "交办日期(7日内反馈)": "交办日期"}
+register(Importer("lead-ledger", (model_table(
+    "rows", "线索", LedgerRow, FORM_TITLE, LEDGER_ROWS, printed=LEDGER_HEADERS),)))

@@ -30,6 +30,22 @@ def _records(model: str) -> dict[str, Any]:
     return {"type": "array", "items": {"$ref": f"#/components/schemas/{model}"}}
 
 
+def _one_list_import(op: str, what: str, sheet: str, field: str, model: str
+                     ) -> dict[str, Any]:
+    """POST /api/v1/import/<kind> of a kind with one list (its printed sheet's headers)."""
+    return {"post": {
+        "operationId": op, "summary": f"导入{what}（Excel或CSV）", "tags": ["imports"],
+        "description": f"请求体为.xlsx文件（读取其“{sheet}”表）或CSV（UTF-8或GB18030），表头与"
+                       f"导出的Excel相同。返回{what}数据中的{field}；有错时逐条指出第几行哪一列，"
+                       "一条也不导入。",
+        "requestBody": {"required": True, "content": {
+            LEDGER_MEDIA["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+            "text/csv": {"schema": {"type": "string"}}}},
+        "responses": {"200": {"description": what, "content": {"application/json": {
+            "schema": {"type": "object", "properties": {field: _records(model)}}}}},
+            **errors("invalid", "too_large")}}}
+
+
 def lead_paths(ref: dict[str, str]) -> dict[str, Any]:
     """Paths of /api/v1/leads and the notices' feedback, given the schema refs by name."""
     def body(name: str) -> dict[str, Any]:
@@ -134,6 +150,11 @@ def lead_paths(ref: dict[str, str]) -> dict[str, Any]:
                     "accountability": _records("DailyPerson"),
                     "hazards": _records("DailyHazard")}}}}},
                 **errors("invalid", "too_large")}}},
+        "/api/v1/import/lead-ledger": _one_list_import(
+            "import_lead_ledger_records", "线索清单的线索", "每日举报问题线索清单", "rows",
+            "LedgerRow"),
+        "/api/v1/import/contacts": _one_list_import(
+            "import_contacts_records", "联络人表的联络人", "联络人", "contacts", "ContactRow"),
         "/api/v1/documents/{id}/feedback": {"put": {
             "operationId": "record_feedback", "summary": "登记交办书的反馈", "tags": TAG,
             "description": "接收日期、异议（交办后2日内）、实际反馈日期、是否属实、办理结果、"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -163,10 +163,12 @@ def value(column: Column, raw: Any) -> Any:
     return _text(raw)
 
 
-def records(model: type[BaseModel], sheet: str, limit: int,
-            rows: list[list[Any]]) -> list[dict[str, Any]]:
+def records(model: type[BaseModel], sheet: str, limit: int, rows: list[list[Any]],
+            printed: Mapping[str, str | None] | None = None) -> list[dict[str, Any]]:
     """The records of a sheet's rows, each checked against `model`; Invalid naming every
-    bad cell as 第N行“列名”, nothing returned unless all are good."""
+    bad cell as 第N行“列名”, nothing returned unless all are good. `printed` maps headers
+    a printed sheet words otherwise to the model's titles (None: a column to pass over,
+    such as 序号)."""
     cols = {c.header: c for c in columns(model)}
     first = next(iter(cols))
     start = next((i for i, row in enumerate(rows)
@@ -174,9 +176,14 @@ def records(model: type[BaseModel], sheet: str, limit: int,
     if start is None:
         raise bad(f"找不到表头行：第一列应为“{first}”，列名与导出的“{sheet}”表相同")
     header = [str(c).strip() if c is not None else "" for c in rows[start]]
+    shown = {title: title for title in cols}  # how the sheet heads each column
+    if printed:
+        header = [(printed[h] or "") if h in printed else h for h in header]
+        shown.update({title: head for head, title in printed.items() if title})
     unknown = [h for h in header if h and h not in cols]
     if unknown:
-        raise bad(f"不认识的列：{'、'.join(unknown)}（“{sheet}”的列为：{'、'.join(cols)}）")
+        raise bad(f"不认识的列：{'、'.join(unknown)}（“{sheet}”的列为："
+                  f"{'、'.join(shown.values())}）")
     twice = sorted({h for h in header if h and header.count(h) > 1})
     if twice:
         raise bad(f"列重复：{'、'.join(twice)}")
@@ -197,7 +204,8 @@ def records(model: type[BaseModel], sheet: str, limit: int,
         except ValidationError as exc:
             for field in field_errors(model, exc):
                 key = field["path"].split(".")[0]
-                column = next((h for h, c in cols.items() if c.key == key), field["path"])
+                column = next((shown[h] for h, c in cols.items() if c.key == key),
+                              field["path"])
                 reason = "未填（必填）" if field["message"].startswith("缺少") else \
                     field["message"].split("：", 1)[-1]
                 errors.append(row_error(number, column, reason))
@@ -209,8 +217,14 @@ def records(model: type[BaseModel], sheet: str, limit: int,
 
 
 def model_table(field: str, name: str, model: type[BaseModel], sheet: str = "",
-                limit: int = MAX_ROWS) -> Table:
-    """The list at `field` whose records are `model`, in its sheet (记录-<name>)."""
+                limit: int = MAX_ROWS, printed: Mapping[str, str | None] | None = None
+                ) -> Table:
+    """The list at `field` whose records are `model`, in its sheet (记录-<name>); with
+    `printed`, a sheet printed with other headers (see `records`)."""
     sheet = sheet or f"记录-{name}"
-    return Table(field, name, sheet, tuple(c.header for c in columns(model)),
-                 partial(records, model, sheet, limit))
+    headers = tuple(c.header for c in columns(model))
+    if printed:
+        back = {title: head for head, title in printed.items() if title}
+        headers = tuple(back.get(h, h) for h in headers)
+    return Table(field, name, sheet, headers,
+                 partial(records, model, sheet, limit, printed=printed))

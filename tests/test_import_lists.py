@@ -249,3 +249,44 @@ def test_the_file_beside_the_pressed_table_is_read(client) -> None:  # type: ign
         "_csrf": csrf(client), "_import": "enforcement.fines", "_file": files})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "已从“fines.csv”导入：行政处罚款1条" in html
+
+
+LEDGER_HEADERS = ["序号", "举报来源", "举报人信息", "举报内容", "举报类型", "涉及企业", "属地政府",
+                  "交办文书文号", "交办单位(部门或政府)", "交办日期(7日内反馈)", "实际反馈日期",
+                  "是否属实", "办理结果", "查出进展情况", "答复情况", "备注"]
+
+
+def test_the_lead_ledger_is_read_back_from_its_printed_sheet(client) -> None:  # type: ignore[no-untyped-def]
+    """The ledger's workbook is the seed's 附件7 as printed (序号, the seed's headers, the
+    note): read back it gives the same leads; the public version the leads without 举报人信息
+    and 备注."""
+    from service.kinds.lead_ledger import LeadLedger
+
+    payload = load_fixture("lead-ledger")
+    rows = LeadLedger.model_validate_json(json.dumps(payload)).model_dump(mode="json")["rows"]
+    workbook = client.post("/api/v1/render/lead-ledger.xlsx", json=payload).data
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook)).worksheets[0]
+    assert next(r for r in sheet.iter_rows(values_only=True) if r[0] == "序号") == tuple(
+        LEDGER_HEADERS)
+    read = client.post("/api/v1/import/lead-ledger", data=workbook, content_type=XLSX)
+    assert read.status_code == 200, read.json
+    assert read.json == {"rows": rows}
+    public = client.post("/api/v1/render/lead-ledger.xlsx", json={**payload, "public": True})
+    read = client.post("/api/v1/import/lead-ledger", data=public.data, content_type=XLSX)
+    assert read.json == {"rows": [{**r, "reporter": None, "note": None} for r in rows]}
+
+
+def test_a_bad_lead_is_named_by_the_printed_header(client) -> None:  # type: ignore[no-untyped-def]
+    good = ["1", "12350举报电话", "匿名", "某加油站涉嫌无证经营", "非法违法生产经营建设行为", "", "南山乡人民政府",
+            "", "", "2022-01-10", "", "", "", "", "", ""]
+    no_content = [*good[:3], "", *good[4:]]
+    bad_date = [*good[:9], "2022年1月32日", *good[10:]]
+    read = client.post("/api/v1/import/lead-ledger", content_type="text/csv",
+                       data=csv_of(LEDGER_HEADERS, [good, no_content, bad_date]))
+    assert read.status_code == 422 and "rows" not in read.json
+    messages = [f["message"] for f in read.json["fields"]]
+    assert "第3行“举报内容”：未填（必填）" in messages, messages
+    assert any(m.startswith("第4行“交办日期(7日内反馈)”：") for m in messages), messages
+    (lead,) = client.post("/api/v1/import/lead-ledger", content_type="text/csv",
+                          data=csv_of(LEDGER_HEADERS, [good])).json["rows"]
+    assert lead["transferred_on"] == "2022-01-10" and lead["content"] == "某加油站涉嫌无证经营"
