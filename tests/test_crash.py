@@ -24,7 +24,7 @@ from tests.test_load import CODES, Gunicorn, check_register, post_issue
 
 pytestmark = pytest.mark.slow
 
-WORKERS, CLIENTS, KILLS, MAX_REQUESTS = 3, 6, 3, 600
+WORKERS, CLIENTS, KILLS, MAX_REQUESTS = 3, 6, 2, 600
 T = TypeVar("T")
 
 

@@ -121,7 +121,7 @@ def test_search_ignores_the_case_of_latin_letters(register: Register) -> None:
 
 def test_100_concurrent_issues_get_100_distinct_gapless_numbers(app) -> None:  # type: ignore[no-untyped-def]
     """Real renders, one app, 100 requests from 16 threads through the HTTP layer (the
-    servers' proof with 1,000 issues from 32 clients is tests/test_load.py)."""
+    servers' proof with 600 issues from 32 clients is tests/test_load.py)."""
     client_lock = threading.Lock()
     body = load_fixture("transfer-notice")
 
