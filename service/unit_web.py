@@ -55,10 +55,10 @@ def profile_from_form() -> dict[str, Any]:
             "contacts": _contacts()}
 
 
-def error_links(errors: dict[str, str]) -> list[tuple[str, str]]:
-    """The error summary's lines: each error once, as (id of the input that shows it, text);
-    a field's first error is left out where its own cells' errors are listed."""
-    links = []
+def error_links(errors: dict[str, str]) -> dict[str, str]:
+    """The error summary's lines: id of the input that shows them → their text (several at
+    one input joined); a field's first error is left out where its cells' errors are listed."""
+    links: dict[str, str] = {}
     for path, text in errors.items():
         if any(other.startswith(path + ".") for other in errors):
             continue
@@ -70,7 +70,7 @@ def error_links(errors: dict[str, str]) -> list[tuple[str, str]]:
             target = f"{head}-{rest[0] if rest and rest[0] == 'phone' else 'name'}"
         else:
             target = head
-        links.append((target, text))
+        links[target] = f"{links[target]}；{text}" if target in links else text
     return links
 
 
